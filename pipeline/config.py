@@ -1,0 +1,169 @@
+"""releasewatch.toml: read with tomllib, validated into frozen dataclasses.
+
+Every problem is reported as ConfigError naming the file, the key and what is wrong, so that a
+typo never becomes a silent default.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import ConfigError
+from pipeline.model import WatchFilm
+
+DEFAULT_DATABASE_URL = "sqlite:///releasewatch.db"
+SOURCE_KINDS = ("pages", "feed", "sitemap")
+_DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+@dataclass(frozen=True, slots=True)
+class SourceConfig:
+    name: str
+    kind: str
+    urls: tuple[str, ...]
+    every_seconds: int = 6 * 3600
+    trust: float = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    path: str
+    database_url: str = DEFAULT_DATABASE_URL
+    sources: tuple[SourceConfig, ...] = ()
+    films: tuple[WatchFilm, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def source(self, name: str) -> SourceConfig:
+        for s in self.sources:
+            if s.name == name:
+                return s
+        known = ", ".join(s.name for s in self.sources) or "none"
+        raise ConfigError(self.path, "sources", f"no source named {name!r} (known: {known})")
+
+
+def parse_duration(text: str) -> int:
+    """'6h' -> 21600. Raises ValueError with the accepted forms."""
+    m = _DURATION.match(text)
+    if not m or int(m[1]) == 0:
+        raise ValueError(f"{text!r} is not a duration like '30m', '6h' or '1d'")
+    return int(m[1]) * _UNIT_SECONDS[m[2]]
+
+
+_TOP_KEYS = {"database", "sources", "films", "alerts", "scheduler", "crawl"}
+_SOURCE_KEYS = {"name", "kind", "urls", "every", "trust"}
+_FILM_KEYS = {"title", "aliases", "year"}
+
+
+def _check_keys(path: str, where: str, table: dict[str, Any], allowed: set[str]) -> None:
+    for key in table:
+        if key not in allowed:
+            hint = ", ".join(sorted(allowed))
+            raise ConfigError(path, f"{where}{key}", f"unknown key (expected one of: {hint})")
+
+
+def _source(path: str, i: int, raw: Any) -> SourceConfig:
+    where = f"sources[{i}]."
+    if not isinstance(raw, dict):
+        raise ConfigError(path, f"sources[{i}]", "must be a table ([[sources]])")
+    _check_keys(path, where, raw, _SOURCE_KEYS)
+    name = raw.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigError(path, where + "name", "is required and must be a non-empty string")
+    kind = raw.get("kind", "pages")
+    if kind not in SOURCE_KINDS:
+        raise ConfigError(path, where + "kind", f"{kind!r} is not one of {', '.join(SOURCE_KINDS)}")
+    urls = raw.get("urls", [])
+    if not isinstance(urls, list) or not urls or not all(isinstance(u, str) and u.strip() for u in urls):
+        raise ConfigError(path, where + "urls", "must be a non-empty list of URL strings")
+    for u in urls:
+        if not re.match(r"^(https?|file)://", u):
+            raise ConfigError(path, where + "urls", f"{u!r} is not an http, https or file:// URL")
+    try:
+        every = parse_duration(str(raw.get("every", "6h")))
+    except ValueError as exc:
+        raise ConfigError(path, where + "every", str(exc)) from None
+    trust = raw.get("trust", 0.5)
+    if isinstance(trust, bool) or not isinstance(trust, (int, float)) or not 0 <= trust <= 1:
+        raise ConfigError(path, where + "trust", f"{trust!r} must be a number from 0 to 1")
+    return SourceConfig(name.strip(), kind, tuple(u.strip() for u in urls), every, float(trust))
+
+
+def _film(path: str, i: int, raw: Any) -> WatchFilm:
+    where = f"films[{i}]."
+    if not isinstance(raw, dict):
+        raise ConfigError(path, f"films[{i}]", "must be a table ([[films]])")
+    _check_keys(path, where, raw, _FILM_KEYS)
+    title = raw.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise ConfigError(path, where + "title", "is required and must be a non-empty string")
+    aliases = raw.get("aliases", [])
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        raise ConfigError(path, where + "aliases", "must be a list of strings")
+    year = raw.get("year")
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+        raise ConfigError(path, where + "year", f"{year!r} must be a whole number")
+    return WatchFilm(title.strip(), tuple(a.strip() for a in aliases if a.strip()), year)
+
+
+def parse_config(text: str, path: str = "releasewatch.toml") -> Config:
+    """Validate the text of a releasewatch.toml."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, "", f"not valid TOML: {exc}") from None
+    _check_keys(path, "", raw, _TOP_KEYS)
+    database = raw.get("database", {})
+    if not isinstance(database, dict):
+        raise ConfigError(path, "database", "must be a table ([database])")
+    _check_keys(path, "database.", database, {"url"})
+    url = database.get("url", DEFAULT_DATABASE_URL)
+    if not isinstance(url, str) or "://" not in url:
+        raise ConfigError(path, "database.url", f"{url!r} is not an SQLAlchemy URL such as {DEFAULT_DATABASE_URL}")
+    raw_sources = raw.get("sources", [])
+    if not isinstance(raw_sources, list):
+        raise ConfigError(path, "sources", "must be an array of tables ([[sources]])")
+    sources = tuple(_source(path, i, s) for i, s in enumerate(raw_sources))
+    seen: set[str] = set()
+    for i, s in enumerate(sources):
+        if s.name in seen:
+            raise ConfigError(path, f"sources[{i}].name", f"{s.name!r} is used by another source; names must be unique")
+        seen.add(s.name)
+    raw_films = raw.get("films", [])
+    if not isinstance(raw_films, list):
+        raise ConfigError(path, "films", "must be an array of tables ([[films]])")
+    films = tuple(_film(path, i, f) for i, f in enumerate(raw_films))
+    extra = {k: v for k, v in raw.items() if k in {"alerts", "scheduler", "crawl"}}
+    return Config(path, url, sources, films, extra)
+
+
+def load_config(path: str | Path) -> Config:
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(str(p), "", "file not found (create one from examples/releasewatch.toml)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(p), "", f"cannot read: {exc}") from None
+    return parse_config(text, str(p))
+
+
+def parse_watchlist(spec: str) -> tuple[WatchFilm, ...]:
+    """`--films` for `extract`: a file with one title a line (aliases after `|`), or comma-separated titles."""
+    p = Path(spec)
+    if p.is_file():
+        lines = p.read_text(encoding="utf-8").splitlines()
+    else:
+        lines = spec.split(",")
+    films = []
+    for line in lines:
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        title, *aliases = [part.strip() for part in line.split("|")]
+        if title:
+            films.append(WatchFilm(title, tuple(a for a in aliases if a)))
+    return tuple(films)
