@@ -1,0 +1,1 @@
+"""releasewatch scheduled jobs (filled in by the scheduler issue)."""
