@@ -1,0 +1,266 @@
+"""The diff: claims before vs claims now -> events (DESIGN.md, "Events"). A pure function.
+
+`before` and `now` are the current state of the same films: the claims of the latest snapshot of
+every page, before and after one page was stored. Diffing a state against itself yields nothing.
+
+Release dates are compared by comparison group. A claim that names a region is compared only with
+claims for that region; within a region, claims that name no kind join the kind most sources of
+that region describe (the primary release), so "2025" in a review meets "July 7, 2024 in theaters",
+while "21 November 2025 in UK cinemas" never meets an unqualified "November 7, 2025".
+`previous`-status claims are history and take no part in conflicts or changes.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from pipeline.film_identity import film_key as _name_key
+from pipeline.model import Event, ObservedClaim
+from pipeline.release_window import ReleaseWindow, window
+
+PageKey = tuple[str, str]  # (source, url)
+
+
+@dataclass(frozen=True, slots=True)
+class _Slot:
+    """What one page says for one key: its values and the claims that say them."""
+
+    values: frozenset[str]
+    claims: tuple[ObservedClaim, ...]
+
+
+def _fingerprint(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:32]
+
+
+def _current(claims: Iterable[ObservedClaim]) -> list[ObservedClaim]:
+    return [
+        c for c in claims
+        if c.claim.value and (c.claim.field != "release_date" or c.claim.status != "previous")
+    ]
+
+
+def _kind(c: ObservedClaim) -> str:
+    return c.claim.kind or "unspecified"
+
+
+def _value_of(c: ObservedClaim) -> str:
+    """The compared value: release-date value, person key, or actor/character pair."""
+    if c.claim.field == "cast":
+        return _name_key(c.claim.character) if c.claim.character else ""
+    if c.claim.field == "director":
+        return _name_key(c.claim.value or "")
+    return c.claim.value or ""
+
+
+def _key(c: ObservedClaim) -> tuple:
+    """DESIGN.md's diff key: (film, release_date, region, kind), (film, director), (film, cast, actor)."""
+    field = c.claim.field
+    if field == "release_date":
+        return (c.film_key, field, c.claim.region, _kind(c))
+    if field == "cast":
+        return (c.film_key, field, _name_key(c.claim.value or ""))
+    return (c.film_key, field)
+
+
+def _slots(claims: Iterable[ObservedClaim]) -> dict[tuple, dict[PageKey, _Slot]]:
+    grouped: dict[tuple, dict[PageKey, list[ObservedClaim]]] = defaultdict(lambda: defaultdict(list))
+    for c in claims:
+        grouped[_key(c)][(c.source, c.url)].append(c)
+    return {
+        key: {page: _Slot(frozenset(_value_of(c) for c in cs), tuple(cs)) for page, cs in pages.items()}
+        for key, pages in grouped.items()
+    }
+
+
+def _ids(claims: Iterable[ObservedClaim]) -> tuple[int, ...]:
+    return tuple(sorted({c.claim_id for c in claims}))
+
+
+def _event(type_: str, key: tuple, old: Sequence[ObservedClaim], new: Sequence[ObservedClaim],
+           summary: str, severity: str = "normal", **details: object) -> Event:
+    film, field = key[0], key[1]
+    region = key[2] if field == "release_date" else None
+    kind = key[3] if field == "release_date" else None
+    actor = next((c.claim.value for c in [*new, *old] if field == "cast"), None)
+    sources = tuple(sorted({c.source for c in [*old, *new]}))
+    old_ids, new_ids = _ids(old), _ids(new)
+    return Event(type_, film, field, region, kind, actor, old_ids, new_ids, sources, summary,
+                 _fingerprint(type_, key, old_ids, new_ids), severity, dict(details))
+
+
+def _describe(c: ObservedClaim) -> str:
+    if c.claim.field == "cast":
+        return f"{c.claim.value} as {c.claim.character}" if c.claim.character else str(c.claim.value)
+    return str(c.claim.value)
+
+
+def _change_kind(old: Sequence[ObservedClaim], new: Sequence[ObservedClaim]) -> dict[str, object]:
+    """How a release date moved: postponed / moved earlier by N days, refined, or replaced."""
+    if not old or not new or old[0].claim.field != "release_date":
+        return {"change": "revised"}
+    try:
+        before = [window(c.claim.value or "") for c in old]
+        after = [window(c.claim.value or "") for c in new]
+    except ValueError:
+        return {"change": "revised"}
+    b_start, b_end = min(w.start for w in before), max(w.end for w in before)
+    a_start, a_end = min(w.start for w in after), max(w.end for w in after)
+    if b_start <= a_start and a_end <= b_end:
+        return {"change": "refined"}
+    days = (a_start - b_start).days
+    if days > 0:
+        return {"change": "postponed", "days": days}
+    if days < 0:
+        return {"change": "moved earlier", "days": -days}
+    return {"change": "revised"}
+
+
+def _page_claim_counts(slots: dict[tuple, dict[PageKey, _Slot]]) -> Counter[PageKey]:
+    counts: Counter[PageKey] = Counter()
+    for pages in slots.values():
+        for page, slot in pages.items():
+            counts[page] += len(slot.claims)
+    return counts
+
+
+def _drifted(before: dict, now: dict) -> set[PageKey]:
+    """Pages that suddenly yield none or far fewer claims: a site redesign or a consent wall, not news.
+
+    Their missing claims are a source problem to report, not a flood of `withdrawn` events.
+    """
+    old, new = _page_claim_counts(before), _page_claim_counts(now)
+    return {page for page, n in old.items() if new[page] == 0 or (n >= 4 and new[page] < n / 2)}
+
+
+def _changes(before: dict, now: dict) -> list[Event]:
+    events = []
+    drifted = _drifted(before, now)
+    for key, old_pages in before.items():
+        for page, old in old_pages.items():
+            if page not in now.get(key, {}) and page not in drifted:
+                was = ", ".join(sorted({_describe(c) for c in old.claims}))
+                events.append(_event("withdrawn", key, old.claims, [], f"{page[0]} no longer says {was}"))
+    for key, pages in now.items():
+        old_pages = before.get(key, {})
+        if not old_pages:
+            new_claims = [c for slot in pages.values() for c in slot.claims]
+            shown = ", ".join(sorted({_describe(c) for c in new_claims}))
+            events.append(_event("new", key, [], new_claims, f"first seen: {shown}"))
+            continue
+        for page, slot in pages.items():
+            old = old_pages.get(page)
+            if old is None or old.values == slot.values:
+                continue
+            details = _change_kind(old.claims, slot.claims)
+            was = ", ".join(sorted({_describe(c) for c in old.claims}))
+            now_ = ", ".join(sorted({_describe(c) for c in slot.claims}))
+            how = details["change"] + (f" by {details['days']} days" if "days" in details else "")
+            severity = "low" if details["change"] == "refined" else "normal"
+            events.append(_event("changed", key, old.claims, slot.claims, f"{page[0]} changed {was} → {now_} ({how})",
+                                 severity, **details))
+    return events
+
+
+def _primary_kinds(claims: Sequence[ObservedClaim]) -> dict[tuple[str, str | None], str]:
+    """Per (film, region): the explicit kind most sources describe (ties: theatrical first)."""
+    sources: dict[tuple, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for c in claims:
+        if c.claim.field == "release_date" and _kind(c) != "unspecified":
+            sources[(c.film_key, c.claim.region)][_kind(c)].add(c.source)
+    return {
+        group: max(kinds, key=lambda k: (len(kinds[k]), k == "theatrical", k))
+        for group, kinds in sources.items()
+    }
+
+
+def _group(c: ObservedClaim, primary: dict) -> tuple:
+    field = c.claim.field
+    if field == "release_date":
+        kind = _kind(c)
+        if kind == "unspecified":
+            kind = primary.get((c.film_key, c.claim.region), "unspecified")
+        return (c.film_key, field, c.claim.region, kind)
+    return _key(c)
+
+
+def _incompatible(a: ObservedClaim, b: ObservedClaim) -> bool:
+    field = a.claim.field
+    if field == "release_date":
+        try:
+            return not window(a.claim.value or "").overlaps(window(b.claim.value or ""))
+        except ValueError:
+            return False
+    if field == "cast":
+        return bool(a.claim.character and b.claim.character) and _value_of(a) != _value_of(b)
+    return _value_of(a) != _value_of(b)
+
+
+def _conflicts(claims: Sequence[ObservedClaim]) -> dict[tuple, set[frozenset[str]]]:
+    """Per comparison group: the pairs of values that different sources hold and that cannot both be true."""
+    primary = _primary_kinds(claims)
+    groups: dict[tuple, list[ObservedClaim]] = defaultdict(list)
+    for c in claims:
+        groups[_group(c, primary)].append(c)
+    found: dict[tuple, set[frozenset[str]]] = {}
+    for group, cs in groups.items():
+        pairs = set()
+        for i, a in enumerate(cs):
+            for b in cs[i + 1:]:
+                if a.source != b.source and _incompatible(a, b):
+                    pairs.add(frozenset((_value_of(a), _value_of(b))))
+        if pairs:
+            found[group] = pairs
+    return found
+
+
+def _outdated(sides: dict[str, list[ObservedClaim]]) -> str | None:
+    """The value whose newest article predates every article of the other side, if any."""
+    newest = {v: max((c.published or c.seen_at.date()) for c in cs) for v, cs in sides.items()}
+    oldest = {v: min((c.published or c.seen_at.date()) for c in cs) for v, cs in sides.items()}
+    for value in sides:
+        others = [oldest[o] for o in sides if o != value]
+        if others and newest[value] < min(others):
+            return value
+    return None
+
+
+def _conflict_events(before_claims: Sequence[ObservedClaim], now_claims: Sequence[ObservedClaim]) -> list[Event]:
+    before, now = _conflicts(before_claims), _conflicts(now_claims)
+    primary = _primary_kinds(now_claims)
+    seen_before = {c.claim_id for c in before_claims}
+    events = []
+    for group, pairs in now.items():
+        if pairs <= before.get(group, set()):
+            continue
+        involved_values = set().union(*pairs)
+        involved = [c for c in now_claims if _group(c, primary) == group and _value_of(c) in involved_values]
+        sides: dict[str, list[ObservedClaim]] = defaultdict(list)
+        for c in involved:
+            sides[_value_of(c)].append(c)
+        old = [c for c in involved if c.claim_id in seen_before]
+        new = [c for c in involved if c.claim_id not in seen_before]
+        said = "; ".join(
+            f"{', '.join(sorted({c.source for c in cs}))}: {_describe(cs[0])}" for _, cs in sorted(sides.items())
+        )
+        stale = _outdated(sides)
+        severity = "low" if group[1] == "director" else "normal"
+        assessment = "likely outdated source" if stale else "sources disagree"
+        details: dict[str, object] = {"assessment": assessment}
+        if stale:
+            details["outdated_value"] = stale
+        events.append(_event("conflict", group, old, new, f"{assessment}: {said}", severity, **details))
+    for group in before.keys() - now.keys():
+        involved = [c for c in before_claims if _group(c, _primary_kinds(before_claims)) == group]
+        events.append(_event("resolved", group, involved, [], "sources agree again"))
+    return events
+
+
+def diff(before: Sequence[ObservedClaim], now: Sequence[ObservedClaim]) -> list[Event]:
+    """Events that take `before` to `now`; empty when nothing changed."""
+    before_current, now_current = _current(before), _current(now)
+    events = _changes(_slots(before_current), _slots(now_current))
+    events += _conflict_events(before_current, now_current)
+    return events

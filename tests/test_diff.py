@@ -1,0 +1,138 @@
+"""The diff as a pure function: scenario table, one row per situation, plus properties."""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.diff import diff
+from pipeline.model import Claim, ObservedClaim
+from pipeline.release_window import window
+
+T0 = datetime(2024, 3, 1, tzinfo=timezone.utc)
+_ids = iter(range(1, 10**9))
+
+
+def date_claim(source: str, value: str, *, status: str = "current", region: str | None = None,
+               kind: str = "unspecified", published: date | None = None, film: str = "ballerina") -> ObservedClaim:
+    w = window(value)
+    claim = Claim(film=film.title(), field="release_date", value=value, evidence=f"{source} says {value}",
+                  confidence=0.9, extractor="test", precision=w.precision, start=w.start, end=w.end,
+                  status=status, region=region, kind=kind)
+    return ObservedClaim(next(_ids), film, source, f"http://{source}.test/a", 1, T0, claim, published)
+
+
+def cast_claim(source: str, actor: str, character: str | None) -> ObservedClaim:
+    claim = Claim(film="Ballerina", field="cast", value=actor, character=character, evidence="x",
+                  confidence=0.9, extractor="test")
+    return ObservedClaim(next(_ids), "ballerina", source, f"http://{source}.test/a", 1, T0, claim)
+
+
+def director_claim(source: str, name: str) -> ObservedClaim:
+    claim = Claim(film="Ballerina", field="director", value=name, evidence="x", confidence=0.9, extractor="test")
+    return ObservedClaim(next(_ids), "ballerina", source, f"http://{source}.test/a", 1, T0, claim)
+
+
+def types(events) -> list[str]:
+    return sorted(e.type for e in events)
+
+
+def test_first_claim_is_new():
+    c = date_claim("studio", "2025-06-06")
+    events = diff([], [c])
+    assert [(e.type, e.new_claim_ids) for e in events] == [("new", (c.claim_id,))]
+
+
+def test_same_source_moves_its_date_is_a_change_with_days():
+    old, new = date_claim("studio", "2024-07-07"), date_claim("studio", "2025-06-06")
+    events = diff([old], [new])
+    assert types(events) == ["changed"]
+    (e,) = events
+    assert e.old_claim_ids == (old.claim_id,) and e.new_claim_ids == (new.claim_id,)
+    assert e.details == {"change": "postponed", "days": 334}
+
+
+def test_refinement_inside_the_old_interval_ranks_low():
+    (e,) = diff([date_claim("studio", "2025")], [date_claim("studio", "2025-06-06")])
+    assert (e.type, e.details["change"], e.severity) == ("changed", "refined", "low")
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "conflict"),
+    [
+        (dict(value="2024-07-07"), dict(value="2025-06-06"), True),  # two sources disagree
+        (dict(value="2024-summer"), dict(value="2024-07-07"), False),  # summer vs July
+        (dict(value="2025"), dict(value="2025-06-06"), False),  # year contains day
+        (dict(value="2025", kind="unspecified"), dict(value="2024-07-07", kind="theatrical"), True),  # unqualified meets primary
+        (dict(value="2025-11-21", region="GB", kind="theatrical"), dict(value="2025-11-07"), False),  # UK vs unqualified
+        (dict(value="2025-11-21", region="GB"), dict(value="2025-11-07", region="US"), False),  # UK vs US
+        (dict(value="2025-06-06", kind="theatrical"), dict(value="2025-09-01", kind="digital"), False),  # theatrical vs digital
+        (dict(value="2024-summer", status="previous"), dict(value="2025-06-06"), False),  # previous is history
+    ],
+)
+def test_date_conflict_table(a, b, conflict):
+    first, second = date_claim("one", **a), date_claim("two", **b)
+    events = diff([first], [first, second])
+    assert ("conflict" in types(events)) is conflict
+
+
+def test_stale_article_is_marked_likely_outdated():
+    old_page = date_claim("fan-news", "2024-07-07", published=date(2023, 5, 1))
+    new_page = date_claim("cinema", "2025-06-06", published=date(2024, 1, 3))
+    (e,) = [e for e in diff([old_page], [old_page, new_page]) if e.type == "conflict"]
+    assert e.details == {"assessment": "likely outdated source", "outdated_value": "2024-07-07"}
+    assert e.sources == ("cinema", "fan-news")
+
+
+def test_correction_resolves_the_conflict():
+    a, b = date_claim("one", "2024-07-07"), date_claim("two", "2025-06-06")
+    fixed = ObservedClaim(next(_ids), a.film_key, a.source, a.url, 2, T0,
+                          date_claim("one", "2025-06-06").claim)
+    assert types(diff([a, b], [fixed, b])) == ["changed", "resolved"]
+
+
+def test_actor_with_two_characters_conflicts_and_director_pair_is_low():
+    a, b = cast_claim("one", "Ana de Armas", "Eve Macarro"), cast_claim("two", "Ana de Armas", "Rooney")
+    assert "conflict" in types(diff([a], [a, b]))
+    d1, d2 = director_claim("one", "Len Wiseman"), director_claim("two", "Chad Stahelski")
+    (e,) = [e for e in diff([d1], [d1, d2]) if e.type == "conflict"]
+    assert e.severity == "low"
+
+
+def test_unnamed_character_never_conflicts():
+    a, b = cast_claim("one", "Ana de Armas", "Rooney"), cast_claim("two", "Ana de Armas", None)
+    assert "conflict" not in types(diff([a], [a, b]))
+
+
+def test_dropped_claim_is_withdrawn_but_a_page_gone_blank_is_drift():
+    date_ = date_claim("one", "2025-06-06")
+    cast = cast_claim("one", "Ana de Armas", "Rooney")
+    assert types(diff([date_, cast], [cast])) == ["withdrawn"]
+    assert diff([date_, cast], []) == []
+
+
+claims_strategy = st.lists(
+    st.builds(
+        date_claim,
+        st.sampled_from(["a", "b", "c"]),
+        st.sampled_from(["2024-07-07", "2025-06-06", "2025", "2024-summer", "2025-Q2", "2025-H2"]),
+        status=st.sampled_from(["current", "previous"]),
+        region=st.sampled_from([None, "US", "GB"]),
+        kind=st.sampled_from(["unspecified", "theatrical", "digital"]),
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(claims_strategy)
+def test_diffing_a_state_against_itself_yields_nothing(claims):
+    assert diff(claims, claims) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(claims_strategy, claims_strategy)
+def test_diff_is_deterministic(before, now):
+    assert diff(before, now) == diff(before, now)
