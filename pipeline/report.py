@@ -1,0 +1,134 @@
+"""Change reports: events with their claims, as JSON or as a readable text table.
+
+Pure rendering: the caller loads events (storage.repository.list_events) and passes them in.
+Every claim shown keeps its source, URL and evidence sentence, so a reader can check it.
+"""
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any, Protocol
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+
+class ReportClaim(Protocol):
+    film: str
+    field: str
+    value: str | None
+    precision: str | None
+    start: date | None
+    end: date | None
+    status: str | None
+    region: str | None
+    kind: str | None
+    character: str | None
+    evidence: str
+    confidence: float
+    extractor: str
+    source: str
+    url: str
+
+
+class ReportEvent(Protocol):
+    id: int
+    type: str
+    film: str
+    field: str
+    region: str | None
+    kind: str | None
+    actor: str | None
+    summary: str
+    severity: str
+    details: dict[str, Any]
+    sources: Sequence[str]
+    detected_at: datetime
+    old: Sequence[ReportClaim]
+    new: Sequence[ReportClaim]
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def claim_json(c: ReportClaim) -> dict[str, Any]:
+    """A claim as `extract --json` prints it, plus where it was seen."""
+    return {
+        "film": c.film, "field": c.field, "value": c.value, "precision": c.precision,
+        "start": _iso(c.start), "end": _iso(c.end), "status": c.status, "region": c.region,
+        "kind": c.kind, "character": c.character, "evidence": c.evidence,
+        "confidence": round(c.confidence, 3), "extractor": c.extractor, "source": c.source, "url": c.url,
+    }
+
+
+def event_json(e: ReportEvent) -> dict[str, Any]:
+    return {
+        "id": e.id, "type": e.type, "film": e.film, "field": e.field, "region": e.region, "kind": e.kind,
+        "actor": e.actor,
+        "old": claim_json(e.old[0]) if e.old else None,
+        "new": claim_json(e.new[0]) if e.new else None,
+        "sources": list(e.sources), "detected_at": _iso(e.detected_at),
+        "summary": e.summary, "severity": e.severity, "details": e.details,
+        "old_claims": [claim_json(c) for c in e.old], "new_claims": [claim_json(c) for c in e.new],
+    }
+
+
+def render_json(events: Sequence[ReportEvent]) -> str:
+    return json.dumps({"events": [event_json(e) for e in events]}, ensure_ascii=False, indent=2)
+
+
+def _what(e: ReportEvent) -> str:
+    parts = [e.field.replace("_", " ")]
+    if e.actor:
+        parts.append(e.actor)
+    if e.region:
+        parts.append(e.region)
+    if e.kind and e.kind != "unspecified":
+        parts.append(e.kind)
+    return " · ".join(parts)
+
+
+def _value(c: ReportClaim) -> str:
+    if c.field == "cast":
+        return f"as {c.character}" if c.character else "(no role named)"
+    return c.value or "?"
+
+
+def _old_new(e: ReportEvent) -> str:
+    old = ", ".join(sorted({_value(c) for c in e.old}))
+    new = ", ".join(sorted({_value(c) for c in e.new}))
+    if e.type == "new":
+        return new
+    if e.type in ("withdrawn", "resolved"):
+        return f"{old} → —" if old else "—"
+    return f"{old or '—'} → {new or '—'}"
+
+
+def render_text(events: Sequence[ReportEvent], width: int = 120) -> str:
+    """A table of events, then each event's evidence: source, URL and the sentence that says it."""
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, force_terminal=False, color_system=None, highlight=False)
+    if not events:
+        console.print("No events.")
+        return buffer.getvalue()
+    table = Table(title=f"releasewatch change report: {len(events)} event(s)", show_lines=False)
+    for column in ("#", "event", "film", "what", "old → new", "sources"):
+        table.add_column(column, overflow="fold")
+    for e in events:
+        label = e.type if e.severity == "normal" else f"{e.type} ({e.severity})"
+        table.add_row(str(e.id), escape(label), escape(e.film), escape(_what(e)), escape(_old_new(e)),
+                      escape(", ".join(e.sources)))
+    console.print(table)
+    for e in events:
+        if e.type == "new":
+            continue
+        console.print(f"\n#{e.id} {escape(e.type)} · {escape(e.film)} · {escape(e.summary)}")
+        for side, claims in (("old", e.old), ("new", e.new)):
+            for c in claims:
+                console.print(f"  {side} {escape(_value(c))}  [{escape(c.source)}] {escape(c.url)}")
+                console.print(f"      “{escape(c.evidence)}”")
+    return buffer.getvalue()

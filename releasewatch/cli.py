@@ -1,0 +1,186 @@
+"""`releasewatch`: the front door. Each command parses options, calls one library function, and
+turns library errors into one clear line and a non-zero exit status."""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from pipeline.errors import PipelineError
+from releasewatch.errors import ReleasewatchError
+from releasewatch.output import shown_url
+
+DEFAULT_CONFIG = "releasewatch.toml"
+
+
+def _fail(message: str, status: int = 1) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(status)
+
+
+def _errors():
+    """The library errors a person can act on; anything else is a bug and keeps its traceback."""
+    from storage.errors import StorageError
+
+    return (PipelineError, ReleasewatchError, StorageError)
+
+
+def _load_config(path: str | None, required: bool):
+    from pipeline.config import Config, load_config
+
+    if path is None and not Path(DEFAULT_CONFIG).exists():
+        if required:
+            _fail(f"{DEFAULT_CONFIG}: file not found (pass --config, or copy examples/releasewatch.toml)", 2)
+        return Config(path=DEFAULT_CONFIG)
+    return load_config(path or DEFAULT_CONFIG)
+
+
+def _database(db: str | None, config):
+    from storage.db import Database, resolve_url
+
+    database = Database(resolve_url(db, config.database_url if Path(config.path).exists() else None))
+    database.upgrade()
+    return database
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="releasewatch")
+def main() -> None:
+    """releasewatch: track what the web says about upcoming films.
+
+    Crawls news and cinema pages, extracts release dates, directors and cast with the sentence that
+    says them, and reports every change and every conflict between sources.
+    """
+
+
+db_option = click.option("--db", "db", metavar="URL", help="SQLAlchemy database URL (default: RELEASEWATCH_DATABASE_URL, [database] url, then sqlite:///releasewatch.db).")
+config_option = click.option("--config", "config_path", metavar="PATH", help=f"Configuration file (default: ./{DEFAULT_CONFIG}).")
+
+
+@main.command()
+@db_option
+@config_option
+def init(db: str | None, config_path: str | None) -> None:
+    """Create the database or upgrade it to the latest schema."""
+    try:
+        database = _database(db, _load_config(config_path, required=False))
+        click.echo(f"database ready: {shown_url(database.url)}")
+    except _errors() as exc:
+        _fail(str(exc))
+
+
+@main.command()
+@click.option("--source", "sources", multiple=True, metavar="NAME", help="Crawl only this source (repeatable).")
+@db_option
+@config_option
+def crawl(sources: tuple[str, ...], db: str | None, config_path: str | None) -> None:
+    """Fetch every page of the configured sources, extract claims, diff and store them."""
+    from releasewatch.output import print_crawl_summary
+    from scrapers.crawl import run_crawl
+
+    try:
+        config = _load_config(config_path, required=True)
+        for name in sources:
+            config.source(name)
+        database = _database(db, config)
+        summary = run_crawl(config, database.url, list(sources) or None)
+    except _errors() as exc:
+        _fail(str(exc))
+    print_crawl_summary(summary)
+    if summary.status == "failed":
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="PATH_OR_URL...")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per document (the stable interface).")
+@click.option("--films", "films", metavar="FILE|TITLES", help="Watch-list: a file with one title a line (aliases after '|'), or comma-separated titles.")
+def extract(inputs: tuple[str, ...], as_json: bool, films: str | None) -> None:
+    """Print the claims that files or URLs make (.html/.htm/.html.gz as HTML, anything else as article text)."""
+    from pipeline.config import parse_watchlist
+    from releasewatch.extract_cmd import extract_documents
+    from releasewatch.output import print_document_claims
+
+    watchlist = parse_watchlist(films) if films else ()
+    failed = 0
+    for spec in inputs:
+        try:
+            (doc,) = extract_documents([spec], watchlist)
+        except _errors() as exc:
+            click.echo(f"error: {exc}", err=True)
+            failed += 1
+            continue
+        if as_json:
+            click.echo(json.dumps(doc, ensure_ascii=False))
+        else:
+            print_document_claims(doc)
+    if failed:
+        sys.exit(1)
+
+
+def _parse_since(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        _fail(f"--since {value!r}: expected a date like 2025-06-01 or 2025-06-01T12:00")
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+@main.command()
+@click.option("--since", metavar="DATE", help="Only events detected at or after this date (YYYY-MM-DD).")
+@click.option("--film", metavar="TITLE", help="Only events about this film (title or alias, any case).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@db_option
+@config_option
+def report(since: str | None, film: str | None, fmt: str, db: str | None, config_path: str | None) -> None:
+    """Show what changed and where sources disagree, with evidence and URLs."""
+    from pipeline.report import render_json, render_text
+    from storage.repository import list_events
+
+    since_at = _parse_since(since)
+    try:
+        database = _database(db, _load_config(config_path, required=False))
+        with database.session() as s:
+            events = list_events(s, since=since_at, film=film)
+    except _errors() as exc:
+        _fail(str(exc))
+    click.echo(render_json(events) if fmt == "json" else render_text(events), nl=fmt == "json")
+
+
+@main.command()
+@click.option("--limit", default=20, show_default=True, help="How many recent runs to show.")
+@db_option
+@config_option
+def runs(limit: int, db: str | None, config_path: str | None) -> None:
+    """List recent crawl runs with their counts."""
+    from releasewatch.output import print_runs
+    from storage.repository import list_runs
+
+    try:
+        database = _database(db, _load_config(config_path, required=False))
+        with database.session() as s:
+            rows = list_runs(s, limit)
+    except _errors() as exc:
+        _fail(str(exc))
+    print_runs(rows)
+
+
+@main.command()
+@click.option("--db-file", default="releasewatch-demo.db", show_default=True, help="SQLite file for the demo (reset at each run).")
+def demo(db_file: str) -> None:
+    """Serve a bundled sample site on 127.0.0.1, crawl it twice around an article update, print the report."""
+    from releasewatch.demo import run_demo
+
+    try:
+        run_demo(Path(db_file))
+    except _errors() as exc:
+        _fail(str(exc))
+
+
+if __name__ == "__main__":
+    main()

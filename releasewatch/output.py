@@ -1,0 +1,63 @@
+"""Rich tables for the CLI: what a person reads after a command."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from sqlalchemy.engine import make_url
+
+console = Console(highlight=False)
+
+
+def shown_url(url: str) -> str:
+    """A database URL safe to print: the password is masked."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # an unparsable URL has no password we could find; show it as given
+        return url
+
+
+def print_crawl_summary(summary: Any) -> None:
+    table = Table(title=f"crawl run #{summary.run_id}: {summary.status}")
+    for column in ("fetched", "unchanged", "failed", "claims", "events"):
+        table.add_column(column, justify="right")
+    table.add_row(*(str(getattr(summary, f)) for f in ("pages_fetched", "pages_unchanged", "pages_failed", "claims", "events")))
+    console.print(table)
+    for source, url, reason in summary.failures:
+        console.print(f"  failed  {escape(source)}  {escape(url)}  {escape(reason)}")
+
+
+def print_document_claims(doc: dict[str, Any]) -> None:
+    head = f"{doc['source']}: {doc.get('title') or '(no title)'}"
+    dates = f"published {doc.get('published') or '?'}" + (f", updated {doc['updated']}" if doc.get("updated") else "")
+    console.print(f"[bold]{escape(head)}[/bold]  ({dates})")
+    if not doc["claims"]:
+        console.print("  no claims")
+        return
+    table = Table(show_header=True)
+    for column in ("film", "field", "value", "detail", "evidence"):
+        table.add_column(column, overflow="fold")
+    for c in doc["claims"]:
+        if c["field"] == "release_date":
+            detail = " ".join(x for x in (c["status"], c["region"], c["kind"]) if x and x != "unspecified")
+        else:
+            detail = f"as {c['character']}" if c.get("character") else ""
+        table.add_row(*(escape(str(x or "")) for x in (c["film"], c["field"], c["value"], detail, c["evidence"])))
+    console.print(table)
+
+
+def print_runs(rows: Sequence[Any]) -> None:
+    if not rows:
+        console.print("No crawl runs yet.")
+        return
+    table = Table(title="recent crawl runs")
+    for column in ("run", "started", "finished", "status", "sources", "fetched", "unchanged", "failed", "claims", "events"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(str(r.id), f"{r.started_at:%Y-%m-%d %H:%M:%S}", f"{r.finished_at:%H:%M:%S}" if r.finished_at else "-",
+                      r.status, escape(", ".join(r.sources)), str(r.pages_fetched), str(r.pages_unchanged),
+                      str(r.pages_failed), str(r.claims), str(r.events))
+    console.print(table)
