@@ -1,0 +1,34 @@
+"""`releasewatch demo` end to end: a served site, two real crawls, a real SQLite file, the report."""
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from releasewatch.cli import main
+from releasewatch.demo import UPDATED_PAGE, run_demo
+
+
+def test_demo_reports_a_conflict_and_a_change_with_evidence(tmp_path):
+    db_file = tmp_path / "demo.db"
+    run_demo(db_file)
+    result = CliRunner().invoke(main, ["report", "--format", "json", "--db", f"sqlite:///{db_file}"])
+    assert result.exit_code == 0, result.output
+    events = json.loads(result.output)["events"]
+    conflicts = [e for e in events if e["type"] == "conflict" and e["field"] == "release_date"]
+    changes = [e for e in events if e["type"] == "changed" and e["field"] == "release_date"]
+    assert conflicts, "the fan page's outdated date should conflict with the studio's"
+    assert len({*conflicts[0]["sources"]}) >= 2
+    assert changes and changes[0]["sources"] == ["frame-rate-fans"]
+    change = changes[0]
+    assert change["old"]["url"].endswith(UPDATED_PAGE) and change["new"]["url"].endswith(UPDATED_PAGE)
+    assert change["old"]["value"] != change["new"]["value"]
+    for claim in (change["old"], change["new"], conflicts[0]["old"] or conflicts[0]["new"]):
+        assert claim["evidence"] and claim["url"].startswith("http://127.0.0.1:")
+
+
+def test_demo_resets_its_database(tmp_path):
+    db_file = tmp_path / "demo.db"
+    first = run_demo(db_file)
+    second = run_demo(db_file)
+    assert first.count("conflict") == second.count("conflict")
