@@ -1,0 +1,183 @@
+"""The database handle: one engine, one sessionmaker, migrations, and the unit of work.
+
+Built once at start-up (CLI command, scheduler, crawl) from resolve_url(); everything else receives
+a Session from Database.session() and calls storage.repository functions with it.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
+from sqlalchemy.orm import Session, sessionmaker
+
+from storage.errors import DatabaseUnavailable
+
+DEFAULT_URL = "sqlite:///releasewatch.db"
+ENV_VAR = "RELEASEWATCH_DATABASE_URL"
+SUPPORTED = ("sqlite", "postgresql")
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 30_000  # crawl workers and the CLI may write at the same time
+
+
+def resolve_url(cli_url: str | None, config_url: str | None) -> str:
+    """The database URL to use: --db, then $RELEASEWATCH_DATABASE_URL, then [database] url, then the default."""
+    for candidate in (cli_url, os.environ.get(ENV_VAR), config_url):
+        if candidate and candidate.strip():
+            return candidate.strip()
+    return DEFAULT_URL
+
+
+def _engine_url(url: str) -> URL:
+    """Parse the URL; plain postgresql:// (and postgres://) mean the psycopg 3 driver we install."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise DatabaseUnavailable(url, f"not a database URL ({exc})") from None
+    if parsed.get_backend_name() not in SUPPORTED:
+        raise DatabaseUnavailable(url, f"unsupported database {parsed.get_backend_name()!r} (use sqlite:/// or postgresql://)")
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def _reason(exc: BaseException) -> str:
+    """The driver's own words, on one line (psycopg adds blank lines and connection details)."""
+    orig = getattr(exc, "orig", None) or exc
+    lines = [line.strip() for line in str(orig).splitlines() if line.strip()]
+    return "; ".join(lines) or type(orig).__name__
+
+
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic Config built in code, so no alembic.ini is needed in the working directory."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    """The newest migration shipped with this code."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None, "storage/migrations/versions holds no migration"
+    return head
+
+
+class Database:
+    """One database: its engine, its sessionmaker and its schema version."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._url = _engine_url(url)
+        self.is_sqlite = self._url.get_backend_name() == "sqlite"
+        kwargs: dict[str, Any] = {}
+        if self.is_sqlite:
+            kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
+        else:
+            # A crawl holds its engine for hours; the server may have restarted in between.
+            kwargs["pool_pre_ping"] = True
+        try:
+            self.engine: Engine = create_engine(self._url, **kwargs)
+        except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+            raise DatabaseUnavailable(url, str(exc)) from None
+        if self.is_sqlite:
+            event.listen(self.engine, "connect", _sqlite_on_connect)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def __repr__(self) -> str:
+        return f"Database({self._url.render_as_string(hide_password=True)!r})"
+
+    def _check_sqlite_path(self) -> None:
+        database = self._url.database
+        if not database or database == ":memory:" or database.startswith("file:"):
+            return
+        directory = Path(database).expanduser().resolve().parent
+        if not directory.is_dir():
+            # sqlite3 would only say "unable to open database file".
+            raise DatabaseUnavailable(self.url, f"directory {directory} does not exist")
+
+    @contextmanager
+    def _connect(self, *, begin: bool) -> Iterator[Connection]:
+        """A connection, with connection failures turned into DatabaseUnavailable."""
+        if self.is_sqlite:
+            self._check_sqlite_path()
+        try:
+            conn = self.engine.connect()
+        except DBAPIError as exc:
+            raise DatabaseUnavailable(self.url, _reason(exc)) from None
+        with conn:
+            if begin:
+                with conn.begin():
+                    yield conn
+            else:
+                yield conn
+
+    def check(self) -> None:
+        """Connect once and run a trivial query; raises DatabaseUnavailable if that is impossible."""
+        with self._connect(begin=False) as conn:
+            try:
+                conn.execute(text("SELECT 1"))
+            except DBAPIError as exc:
+                raise DatabaseUnavailable(self.url, _reason(exc)) from None
+
+    def upgrade(self) -> str:
+        """Bring the schema to the newest migration (a no-op when it is there); returns that revision."""
+        with self._connect(begin=True) as conn:
+            try:
+                command.upgrade(alembic_config(conn), "head")
+            except DBAPIError as exc:
+                if exc.connection_invalidated or _is_connection_error(exc):
+                    raise DatabaseUnavailable(self.url, _reason(exc)) from None
+                raise
+        return self.revision() or head_revision()
+
+    def revision(self) -> str | None:
+        """The schema revision the database is at, or None before the first upgrade."""
+        with self._connect(begin=False) as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One unit of work: committed when the block ends normally, rolled back when it raises."""
+        if self.is_sqlite:
+            self._check_sqlite_path()
+        with self._sessions() as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def dispose(self) -> None:
+        """Close every pooled connection (end of a command, or before forking workers)."""
+        self.engine.dispose()
+
+
+def _is_connection_error(exc: DBAPIError) -> bool:
+    # psycopg reports a lost server as OperationalError with no SQLSTATE; SQL errors carry one.
+    orig = exc.orig
+    return type(orig).__name__ == "OperationalError" and getattr(orig, "sqlstate", None) is None
+
+
+def _sqlite_on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+    """Per-connection SQLite settings: enforce foreign keys, WAL for concurrent readers, wait on locks."""
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode=WAL")
+    finally:
+        cursor.close()

@@ -1,0 +1,207 @@
+"""The schema: SQLAlchemy 2.0 typed models (DESIGN.md, "Claims" and "Events").
+
+History is append-only: a page gets a new snapshot per fetched version, a snapshot gets its claims
+once, and a claim row is never updated (enforced below). What a page says *now* is the claims of
+its latest snapshot. Queries live in storage/repository, not here.
+
+Every constraint and index is named through NAMING_CONVENTION so that Alembic migrations can refer
+to them on SQLite (batch mode) and PostgreSQL alike.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any, get_args
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, MetaData, UniqueConstraint, event
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column
+
+from pipeline.model import EVENT_TYPES
+from pipeline.model import Field as ClaimField
+from storage.types import TYPE_ANNOTATION_MAP, Code, JsonDict, JsonList, LongText, Name, Url
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+RUN_STATUSES = ("running", "ok", "partial", "failed")
+CLAIM_FIELDS: tuple[str, ...] = get_args(ClaimField)
+# A new event type or claim field is a schema change (a migration), on purpose.
+
+
+def utcnow() -> datetime:
+    """Bookkeeping time (created_at/updated_at); times that mean something are passed in."""
+    return datetime.now(timezone.utc)
+
+
+def _one_of(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = TYPE_ANNOTATION_MAP
+
+
+class Source(Base):
+    """A configured site (releasewatch.toml [[sources]]); rows are kept when the config drops one."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[Name] = mapped_column(unique=True)
+    kind: Mapped[Code]
+    trust: Mapped[float]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Page(Base):
+    """A URL of a source and what the last check of it found."""
+
+    __tablename__ = "pages"
+    __table_args__ = (UniqueConstraint("source_id", "url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    url: Mapped[Url]
+    first_seen_at: Mapped[datetime]
+    last_checked_at: Mapped[datetime | None]
+    last_status: Mapped[int | None]
+    etag: Mapped[LongText | None]
+    last_modified: Mapped[LongText | None]
+    last_error: Mapped[LongText | None]
+
+
+class Snapshot(Base):
+    """One fetched version of a page (a new one only when the content hash changed)."""
+
+    __tablename__ = "snapshots"
+    __table_args__ = (Index(None, "page_id", "fetched_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    page_id: Mapped[int] = mapped_column(ForeignKey("pages.id"))
+    fetched_at: Mapped[datetime]
+    http_status: Mapped[int]
+    etag: Mapped[LongText | None]
+    last_modified: Mapped[LongText | None]
+    content_hash: Mapped[Name]
+    final_url: Mapped[Url]
+    title: Mapped[LongText | None]
+    published: Mapped[date | None]
+    updated: Mapped[date | None]
+    claim_count: Mapped[int] = mapped_column(default=0)
+
+
+class Film(Base):
+    """A film, identified by pipeline.film_identity.film_key of its title."""
+
+    __tablename__ = "films"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[LongText]
+    key: Mapped[Name] = mapped_column(unique=True)
+    year: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FilmAlias(Base):
+    """Another title of a film (from the watch-list); its key resolves to the film."""
+
+    __tablename__ = "film_aliases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    film_id: Mapped[int] = mapped_column(ForeignKey("films.id"), index=True)
+    alias: Mapped[LongText]
+    key: Mapped[Name] = mapped_column(unique=True)
+
+
+class ClaimRow(Base):
+    """One pipeline.model.Claim as stored: append-only, never updated."""
+
+    __tablename__ = "claims"
+    __table_args__ = (CheckConstraint(_one_of("field", CLAIM_FIELDS), name="field"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("snapshots.id"), index=True)
+    film_id: Mapped[int] = mapped_column(ForeignKey("films.id"), index=True)
+    film_written: Mapped[LongText | None]
+    field: Mapped[Code]
+    value: Mapped[LongText | None]
+    precision: Mapped[Code | None]
+    # "start"/"end" are SQL keywords; the columns are named so that hand-written SQL in psql works.
+    start: Mapped[date | None] = mapped_column("start_date")
+    end: Mapped[date | None] = mapped_column("end_date")
+    status: Mapped[Code | None]
+    region: Mapped[Code | None]
+    kind: Mapped[Code | None]
+    character: Mapped[LongText | None]
+    evidence: Mapped[LongText]
+    evidence_start: Mapped[int | None]
+    evidence_end: Mapped[int | None]
+    confidence: Mapped[float]
+    extractor: Mapped[LongText]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+@event.listens_for(ClaimRow, "before_update")
+def _claims_are_append_only(mapper: Mapper[Any], connection: Any, target: ClaimRow) -> None:
+    raise RuntimeError(f"claim {target.id} was modified: claims are append-only (write a new snapshot instead)")
+
+
+class EventRow(Base):
+    """One pipeline.model.Event; the fingerprint makes recomputing it a no-op."""
+
+    __tablename__ = "events"
+    __table_args__ = (CheckConstraint(_one_of("type", EVENT_TYPES), name="type"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type: Mapped[Code]
+    film_id: Mapped[int] = mapped_column(ForeignKey("films.id"), index=True)
+    field: Mapped[Code]
+    region: Mapped[Code | None]
+    kind: Mapped[Code | None]
+    actor: Mapped[LongText | None]
+    old_claim_ids: Mapped[JsonList]
+    new_claim_ids: Mapped[JsonList]
+    sources: Mapped[JsonList]
+    summary: Mapped[LongText]
+    severity: Mapped[Code]
+    details: Mapped[JsonDict]
+    fingerprint: Mapped[Name] = mapped_column(unique=True)
+    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    detected_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class CrawlRun(Base):
+    """One crawl (of one or more sources) and what it counted."""
+
+    __tablename__ = "crawl_runs"
+    __table_args__ = (CheckConstraint(_one_of("status", RUN_STATUSES), name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(index=True)
+    finished_at: Mapped[datetime | None]
+    status: Mapped[Code] = mapped_column(default="running")
+    sources: Mapped[JsonList]
+    pages_fetched: Mapped[int] = mapped_column(default=0)
+    pages_unchanged: Mapped[int] = mapped_column(default=0)
+    pages_failed: Mapped[int] = mapped_column(default=0)
+    claims: Mapped[int] = mapped_column(default=0)
+    events: Mapped[int] = mapped_column(default=0)
+
+
+class FetchFailure(Base):
+    """A page that could not be fetched or read during a run (the source is a name: it may be unknown)."""
+
+    __tablename__ = "fetch_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
+    source: Mapped[Name]
+    url: Mapped[Url]
+    reason: Mapped[LongText]
+    at: Mapped[datetime]

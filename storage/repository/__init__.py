@@ -1,0 +1,27 @@
+"""Every read and write of releasewatch data; functions take a Session first (see storage.db).
+
+ingest: what a crawl writes. queries: what the diff, reports and the CLI read. films: the
+watch-list and title resolution.
+"""
+from __future__ import annotations
+
+from storage.repository.films import resolve_film, sync_watchlist
+from storage.repository.ingest import (
+    finish_run,
+    last_content_hash,
+    record_failure,
+    record_unchanged,
+    save_events,
+    start_run,
+    store_snapshot,
+    sync_sources,
+)
+from storage.repository.queries import counts, current_claims, film_keys_of_page, list_events, list_runs
+from storage.repository.views import ClaimView, EventView, RunView, StoredSnapshot
+
+__all__ = [
+    "ClaimView", "EventView", "RunView", "StoredSnapshot",
+    "counts", "current_claims", "film_keys_of_page", "list_events", "list_runs",
+    "finish_run", "last_content_hash", "record_failure", "record_unchanged", "resolve_film",
+    "save_events", "start_run", "store_snapshot", "sync_sources", "sync_watchlist",
+]

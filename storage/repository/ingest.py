@@ -1,0 +1,181 @@
+"""Writing what a crawl saw: sources, runs, failures, snapshots with their claims, events.
+
+Every function takes the caller's Session and only flushes; Database.session() commits the unit of
+work, so a crawl batch is stored entirely or not at all.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pipeline.config import SourceConfig
+from pipeline.model import Claim, Document, Event, FetchedPage
+from storage.errors import NotFound
+from storage.models import ClaimRow, CrawlRun, EventRow, FetchFailure, Film, Page, Snapshot, Source
+from storage.repository._sql import insert_ignoring_duplicates, page_id
+from storage.repository.films import film_for_key, resolve_film
+from storage.repository.views import StoredSnapshot
+
+FINISHED_STATUSES = ("ok", "partial", "failed")
+URL_LENGTH = 2048  # pages.url / snapshots.final_url column size
+
+
+def sync_sources(s: Session, sources: Sequence[SourceConfig]) -> None:
+    """Make the sources table hold the configured sources (kind, trust); unlisted ones are kept."""
+    for config in sources:
+        row = s.scalar(select(Source).where(Source.name == config.name))
+        if row is None:
+            s.add(Source(name=config.name, kind=config.kind, trust=config.trust))
+        elif (row.kind, row.trust) != (config.kind, config.trust):
+            row.kind, row.trust = config.kind, config.trust
+    s.flush()
+
+
+def _source_id(s: Session, name: str) -> int:
+    """A source's id; a page of a source not (yet) in the config still gets stored."""
+    found = s.scalar(select(Source.id).where(Source.name == name))
+    if found is None:
+        insert_ignoring_duplicates(s, Source, {"name": name, "kind": "pages", "trust": 0.5}, ["name"])
+        found = s.scalar(select(Source.id).where(Source.name == name))
+    assert found is not None
+    return found
+
+
+def _page(s: Session, source: str, url: str, seen_at: datetime) -> Page:
+    url = url[:URL_LENGTH]
+    found = page_id(s, source, url)
+    if found is None:
+        values = {"source_id": _source_id(s, source), "url": url, "first_seen_at": seen_at}
+        insert_ignoring_duplicates(s, Page, values, ["source_id", "url"])
+        found = page_id(s, source, url)
+    page = s.get(Page, found)
+    assert page is not None
+    return page
+
+
+def _mark_checked(page: Page, checked_at: datetime, status: int) -> None:
+    # Pages are fetched concurrently; an older result arriving late must not hide a newer one.
+    if page.last_checked_at is None or checked_at >= page.last_checked_at:
+        page.last_checked_at, page.last_status, page.last_error = checked_at, status, None
+
+
+def start_run(s: Session, source_names: Sequence[str], started_at: datetime) -> int:
+    """Record that a crawl of these sources started; returns the run id for the other calls."""
+    run = CrawlRun(started_at=started_at, status="running", sources=list(source_names))
+    s.add(run)
+    s.flush()
+    return run.id
+
+
+def finish_run(
+    s: Session, run_id: int, *, finished_at: datetime, status: str, pages_fetched: int,
+    pages_unchanged: int, pages_failed: int, claims: int, events: int,
+) -> None:
+    """Record how a run ended (status ok, partial or failed) and what it counted."""
+    if status not in FINISHED_STATUSES:
+        raise ValueError(f"run status {status!r} is not one of {', '.join(FINISHED_STATUSES)}")
+    run = s.get(CrawlRun, run_id)
+    if run is None:
+        raise NotFound("crawl run", run_id)
+    run.finished_at, run.status = finished_at, status
+    run.pages_fetched, run.pages_unchanged, run.pages_failed = pages_fetched, pages_unchanged, pages_failed
+    run.claims, run.events = claims, events
+    s.flush()
+
+
+def record_failure(s: Session, run_id: int | None, source: str, url: str, reason: str, at: datetime) -> None:
+    """Record that a page could not be fetched or read; the page (if known) shows it as its last error."""
+    s.add(FetchFailure(crawl_run_id=run_id, source=source, url=url[:URL_LENGTH], reason=reason, at=at))
+    found = page_id(s, source, url[:URL_LENGTH])
+    if found is not None:
+        page = s.get(Page, found)
+        assert page is not None
+        page.last_error = reason
+    s.flush()
+
+
+def last_content_hash(s: Session, source: str, url: str) -> str | None:
+    """The content hash of the page's latest snapshot; None when the page was never stored."""
+    return s.scalar(
+        select(Snapshot.content_hash)
+        .join(Page, Page.id == Snapshot.page_id)
+        .join(Source, Source.id == Page.source_id)
+        .where(Source.name == source, Page.url == url[:URL_LENGTH])
+        .order_by(Snapshot.fetched_at.desc(), Snapshot.id.desc())
+        .limit(1)
+    )
+
+
+def record_unchanged(s: Session, source: str, url: str, checked_at: datetime, status: int) -> None:
+    """Record a check that found the same content (or a 304): no snapshot, only the page's check time."""
+    _mark_checked(_page(s, source, url, checked_at), checked_at, status)
+    s.flush()
+
+
+def store_snapshot(
+    s: Session, page: FetchedPage, document: Document, claims: Sequence[Claim], content_hash: str
+) -> StoredSnapshot:
+    """Store one fetched version of a page and the claims read from it (append-only).
+
+    The caller decides whether the content changed (last_content_hash); this always writes a new
+    snapshot. Films named by the claims are resolved, and created when unknown.
+    """
+    row = _page(s, page.source, page.url, page.fetched_at)
+    headers = {name.lower(): value for name, value in page.headers.items()}
+    _mark_checked(row, page.fetched_at, page.status)
+    row.etag = headers.get("etag") or row.etag
+    row.last_modified = headers.get("last-modified") or row.last_modified
+    snapshot = Snapshot(
+        page_id=row.id,
+        fetched_at=page.fetched_at,
+        http_status=page.status,
+        etag=headers.get("etag"),
+        last_modified=headers.get("last-modified"),
+        content_hash=content_hash,
+        final_url=(page.final_url or page.url)[:URL_LENGTH],
+        title=document.title,
+        published=document.published or page.published_hint,
+        updated=document.updated,
+        claim_count=len(claims),
+    )
+    s.add(snapshot)
+    s.flush()
+    film_ids: dict[str, int] = {}
+    rows = []
+    for claim in claims:
+        if claim.film not in film_ids:
+            film_ids[claim.film] = resolve_film(s, claim.film)
+        rows.append(_claim_row(claim, snapshot.id, film_ids[claim.film]))
+    s.add_all(rows)
+    s.flush()
+    keys = s.scalars(select(Film.key).where(Film.id.in_(set(film_ids.values())))).all() if film_ids else []
+    return StoredSnapshot(snapshot.id, row.id, tuple(r.id for r in rows), frozenset(keys))
+
+
+def _claim_row(claim: Claim, snapshot_id: int, film_id: int) -> ClaimRow:
+    return ClaimRow(
+        snapshot_id=snapshot_id, film_id=film_id, film_written=claim.film_written, field=claim.field,
+        value=claim.value, precision=claim.precision, start=claim.start, end=claim.end,
+        status=claim.status, region=claim.region, kind=claim.kind, character=claim.character,
+        evidence=claim.evidence, evidence_start=claim.evidence_start, evidence_end=claim.evidence_end,
+        confidence=claim.confidence, extractor=claim.extractor,
+    )
+
+
+def save_events(s: Session, events: Sequence[Event], run_id: int | None, detected_at: datetime) -> int:
+    """Store the events whose fingerprint is new; returns how many were. Recomputing a diff is a no-op."""
+    new = 0
+    for event in events:
+        values = {
+            "type": event.type, "film_id": film_for_key(s, event.film_key), "field": event.field,
+            "region": event.region, "kind": event.kind, "actor": event.actor,
+            "old_claim_ids": list(event.old_claim_ids), "new_claim_ids": list(event.new_claim_ids),
+            "sources": list(event.sources), "summary": event.summary, "severity": event.severity,
+            "details": dict(event.details), "fingerprint": event.fingerprint,
+            "crawl_run_id": run_id, "detected_at": detected_at,
+        }
+        new += insert_ignoring_duplicates(s, EventRow, values, ["fingerprint"])
+    return new
