@@ -6,7 +6,7 @@ and use storage.db.alembic_config() with alembic.command (e.g. command.revision(
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from alembic import context
 from sqlalchemy import Connection, create_engine
@@ -18,7 +18,7 @@ from storage.types import UTCDateTime
 target_metadata = Base.metadata
 
 
-def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+def render_item(type_: str, obj: Any, autogen_context: Any) -> str | Literal[False]:
     """Autogenerate writes frozen types: a migration must not change when storage.types does."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime(timezone=True)"

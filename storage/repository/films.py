@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from pipeline.film_identity import film_key
@@ -30,10 +30,10 @@ def film_id_by_key(s: Session, key: str) -> int | None:
     return found
 
 
-def film_ids_matching(keys: Iterable[str]) -> object:
+def film_ids_matching(keys: Iterable[str]) -> ColumnElement[bool]:
     """A WHERE clause: the film's key, or one of its aliases' keys, is in `keys`."""
-    keys = list(keys)
-    return or_(Film.key.in_(keys), Film.id.in_(select(FilmAlias.film_id).where(FilmAlias.key.in_(keys))))
+    wanted = list(keys)
+    return or_(Film.key.in_(wanted), Film.id.in_(select(FilmAlias.film_id).where(FilmAlias.key.in_(wanted))))
 
 
 def resolve_film(s: Session, title: str, year: int | None = None) -> int:
