@@ -3,8 +3,8 @@
 `SampleSite` serves a folder on 127.0.0.1 from a background thread (one thread per request, so
 a deliberately slow page never blocks the others). Tests and the demo steer it while it runs:
 `switch()` makes a path serve a newer version of a page (a site quietly updating an article),
-`set_status()` makes a path fail, `set_delay()` makes it slow, and `requests` records what was
-asked for. Responses carry ETag and Last-Modified and honour conditional GETs, like a real site.
+`set_status()` makes a path fail, `set_delay()` makes it slow, `redirect()` moves it, and
+`requests` records what was asked for. Responses carry ETag and Last-Modified and honour conditional GETs, like a real site.
 
 Why a real server and not a mock: the crawl must be exercised through Scrapy's real downloader,
 robots.txt handling, retries and timeouts (CONVENTIONS.md, "Tests": no network, a local server).
@@ -90,6 +90,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _serve(self, *, with_body: bool) -> None:
         site = self.server.site
         reply = site._reply(self.command, self.path, dict(self.headers.items()))
+        # Logged before answering, so a client that has its answer always finds it in the log.
+        site._log(self.command, self.path, reply.status)
         self.send_response(reply.status)
         for name, value in reply.headers.items():
             self.send_header(name, value)
@@ -97,7 +99,6 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if with_body and reply.status != HTTPStatus.NOT_MODIFIED:
             self.wfile.write(reply.body)
-        site._log(self.command, self.path, reply.status)
 
 
 class SampleSite:
@@ -119,6 +120,7 @@ class SampleSite:
         self._statuses: dict[str, int] = {}
         self._delays: dict[str, float] = {}
         self._content_types: dict[str, str] = {}
+        self._redirects: dict[str, tuple[int, str]] = {}
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -214,6 +216,14 @@ class SampleSite:
             else:
                 self._content_types[_key(path)] = content_type
 
+    def redirect(self, path: str, to: str | None, status: int = 301) -> None:
+        """Answer `path` with a redirect to `to` (a path on this server or an absolute URL); None removes it."""
+        with self._lock:
+            if to is None:
+                self._redirects.pop(_key(path), None)
+            else:
+                self._redirects[_key(path)] = (int(status), to if "://" in to else "/" + to.lstrip("/"))
+
     def hits(self, path: str) -> int:
         """How many requests reached `path` so far."""
         key = _key(path)
@@ -232,12 +242,16 @@ class SampleSite:
             delay = self._delays.get(key)
             switched = self._switched.get(key)
             content_type = self._content_types.get(key)
+            redirect = self._redirects.get(key)
         if delay:
             self._stopping.wait(delay)
         if status is not None:
             phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Status"
             body = f"<!DOCTYPE html><html><body><h1>{status} {phrase}</h1></body></html>\n".encode()
             return _Reply(status, {"Content-Type": "text/html; charset=utf-8"}, body)
+
+        if redirect is not None:
+            return _Reply(redirect[0], {"Location": redirect[1], "Content-Type": "text/html; charset=utf-8"}, b"")
 
         file = switched if switched is not None else self._file_for(key)
         if file is None:

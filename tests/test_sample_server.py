@@ -109,3 +109,11 @@ def test_bundled_sample_site_serves_every_configured_page(sample_site: SampleSit
     config = sample_config(sample_site, "sqlite:///x.db")
     assert [s.name for s in config.sources] == list(SAMPLE_SOURCES)
     assert all(u.startswith(sample_site.base_url) for s in config.sources for u in s.urls)
+
+
+def test_redirect_points_elsewhere(site: SampleSite) -> None:
+    site.write("new.html", "<p>new</p>")
+    site.redirect("old.html", "new.html")
+    status, _, body = get(site.url("old.html"))
+    assert (status, body) == (200, b"<p>new</p>")
+    assert [(p, s) for _, p, s in site.requests] == [("/old.html", 301), ("/new.html", 200)]
