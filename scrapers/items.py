@@ -1,0 +1,24 @@
+"""What the spiders hand to the item pipeline: a fetched page, or a page that could not be fetched."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from pipeline.model import FetchedPage
+
+
+@dataclass(frozen=True, slots=True)
+class PageItem:
+    """A page fetched successfully (2xx, HTML or article text): extract, diff and store it."""
+
+    page: FetchedPage
+
+
+@dataclass(frozen=True, slots=True)
+class FailureItem:
+    """A page that could not be fetched: record why, with the time the attempt ended."""
+
+    source: str
+    url: str
+    reason: str
+    at: datetime

@@ -1,0 +1,51 @@
+"""Scrapy settings for every releasewatch crawl: one flat module, grouped, one comment per setting.
+
+`scrapers.run_crawl` loads this module and applies the caller's overrides on top (tests lower the
+timeouts and delays that way). Settings that start with RELEASEWATCH_ are ours, read by our
+components in `from_crawler`.
+"""
+from __future__ import annotations
+
+# -- identity and politeness -------------------------------------------------------------------
+BOT_NAME = "releasewatch"  # shown in Scrapy's own log lines and stats
+USER_AGENT = "releasewatch/0.1 (+contact)"  # say who we are, so a site owner can reach us instead of blocking us
+ROBOTSTXT_OBEY = True  # a site's robots.txt decides what we may fetch; a forbidden page is recorded as a failure
+AUTOTHROTTLE_ENABLED = True  # adapt the delay per site to its response times instead of a fixed rate
+AUTOTHROTTLE_START_DELAY = 1.0  # seconds between requests to one site before AutoThrottle has measured it
+AUTOTHROTTLE_MAX_DELAY = 30.0  # never wait longer than this between two requests to a slow site
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0  # on average one request in flight per site: we are a watcher, not a mirror
+CONCURRENT_REQUESTS_PER_DOMAIN = 2  # hard ceiling per site whatever AutoThrottle computes
+COOKIES_ENABLED = False  # news pages do not need a session; cookies would only make pages vary between crawls
+
+# -- downloads ----------------------------------------------------------------------------------
+DOWNLOAD_TIMEOUT = 20  # seconds; a page slower than this is recorded as "timed out" and retried next run
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # 10 MB: an article is far smaller; anything bigger is not what we want
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024  # log a warning for unusually large pages before they hit the limit
+REDIRECT_ENABLED = True  # follow moved articles; the FetchedPage keeps both the requested and the final URL
+
+# -- retries and error statuses -----------------------------------------------------------------
+RETRY_ENABLED = True  # transient failures (5xx, 429, timeouts, refused connections) get another chance
+RETRY_TIMES = 2  # at most three attempts per page per run; the next scheduled run tries again anyway
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]  # server-side and rate-limit statuses worth retrying
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"  # our item pipeline already prints one line per failure; no second ERROR line
+HTTPERROR_ALLOW_ALL = True  # let 4xx/5xx reach the spider so each one is recorded with its status, not dropped
+
+# -- our components -----------------------------------------------------------------------------
+ITEM_PIPELINES = {"scrapers.pipelines.StorePagePipeline": 300}  # the ONE pipeline: extract, diff, store
+SPIDER_MODULES = ["scrapers.spiders"]  # where `scrapy list` finds our spiders
+NEWSPIDER_MODULE = "scrapers.spiders"  # where `scrapy genspider` would put a new one
+
+# -- remote access: all off ---------------------------------------------------------------------
+TELNETCONSOLE_ENABLED = False  # no telnet console listening on a local port during crawls
+REMOTE_CONTROL_ENABLED = False  # Scrapy 2.19's HTTP endpoint runs arbitrary Python sent to it: never on
+EXTENSIONS = {  # belt and braces: remove both extensions even if a setting above is overridden
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "scrapy.extensions.remote_control.RemoteControl": None,
+}
+
+# -- engine -------------------------------------------------------------------------------------
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"  # Scrapy's default; needed by async spider start()
+# REQUEST_FINGERPRINTER_IMPLEMENTATION is not set: Scrapy 2.19 removed it and always uses the "2.7" fingerprints.
+LOG_LEVEL = "WARNING"  # a crawl prints its own progress lines; Scrapy only speaks up when something is wrong
+LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"  # one short line; the parent process adds no timestamps either
+STATS_DUMP = False  # the crawl summary replaces Scrapy's stats dump at the end of each crawl

@@ -1,0 +1,1 @@
+"""releasewatch's spiders: one per source kind; they decide what to fetch and nothing else."""
