@@ -237,3 +237,21 @@ def test_runs_failures_and_page_checks(db: Database) -> None:
     assert (newest.pages_fetched, newest.pages_unchanged, newest.pages_failed, newest.claims) == (1, 1, 2, 1)
     assert newest.finished_at == T0 + timedelta(hours=7)
     assert (oldest.id, oldest.status, oldest.finished_at, oldest.failures) == (first, "running", None, 0)
+
+
+def test_concurrent_crawl_workers_share_films_and_lose_nothing(db: Database) -> None:
+    """Workers storing pages at once about a film nobody has seen yet: one film, every claim kept."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    new_film = Claim("The Salt Road", "director", "Mara Quist", "Directed by Mara Quist.", 0.9, "rule")
+
+    def worker(n: int) -> tuple[int, ...]:
+        return store(db, [new_film], url=f"https://fans.example/{n}", at=T0 + timedelta(minutes=n)).claim_ids
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        stored = list(pool.map(worker, range(12)))
+    with db.session() as s:
+        current = repo.current_claims(s, ["salt road"])
+        counts = repo.counts(s)
+    assert sorted(o.claim_id for o in current) == sorted(i for ids in stored for i in ids)
+    assert (counts["films"], counts["pages"], counts["snapshots"], counts["claims"]) == (1, 12, 12, 12)
