@@ -141,10 +141,12 @@ def test_save_events_is_idempotent_by_fingerprint(db: Database) -> None:
         assert repo.save_events(s, [event("a", new=stored.claim_ids), event("b")], run, T0) == 2
     with db.session() as s:
         assert repo.save_events(s, [event("a"), event("b"), event("a")], run, T0 + timedelta(hours=1)) == 0
-        assert repo.save_events(s, [event("b"), event("c")], None, T0 + timedelta(hours=1)) == 1
+        dated = replace(event("c"), details={"from": date(2025, 6, 6), "days": 7, "sources": ("a", "b")})
+        assert repo.save_events(s, [event("b"), dated], None, T0 + timedelta(hours=1)) == 1
         assert repo.counts(s)["events"] == 3
-        first = repo.list_events(s)[0]
+        first, _, last = repo.list_events(s)
     assert (first.fingerprint, first.detected_at, first.crawl_run_id) == ("a", T0, run)
+    assert (last.crawl_run_id, last.details) == (None, {"from": "2025-06-06", "days": 7, "sources": ["a", "b"]})
 
 
 def test_list_events_with_their_claims_and_filters(db: Database) -> None:

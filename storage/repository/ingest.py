@@ -5,8 +5,10 @@ work, so a crawl batch is stored entirely or not at all.
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -165,6 +167,20 @@ def _claim_row(claim: Claim, snapshot_id: int, film_id: int) -> ClaimRow:
     )
 
 
+def _json_ready(details: dict[str, Any]) -> dict[str, Any]:
+    """Event details as JSON stores them: dates as ISO text, sets as sorted lists; anything else is a bug."""
+
+    def encode(value: object) -> object:
+        if isinstance(value, (date, datetime)):
+            return value.isoformat()
+        if isinstance(value, (set, frozenset)):
+            return sorted(value, key=str)
+        raise TypeError(f"event details hold a {type(value).__name__}, which JSON cannot store: {value!r}")
+
+    result: dict[str, Any] = json.loads(json.dumps(details, default=encode))
+    return result
+
+
 def save_events(s: Session, events: Sequence[Event], run_id: int | None, detected_at: datetime) -> int:
     """Store the events whose fingerprint is new; returns how many were. Recomputing a diff is a no-op."""
     new = 0
@@ -174,7 +190,7 @@ def save_events(s: Session, events: Sequence[Event], run_id: int | None, detecte
             "region": event.region, "kind": event.kind, "actor": event.actor,
             "old_claim_ids": list(event.old_claim_ids), "new_claim_ids": list(event.new_claim_ids),
             "sources": list(event.sources), "summary": event.summary, "severity": event.severity,
-            "details": dict(event.details), "fingerprint": event.fingerprint,
+            "details": _json_ready(event.details), "fingerprint": event.fingerprint,
             "crawl_run_id": run_id, "detected_at": detected_at,
         }
         new += insert_ignoring_duplicates(s, EventRow, values, ["fingerprint"])
