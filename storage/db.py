@@ -138,7 +138,7 @@ class Database:
             try:
                 command.upgrade(alembic_config(conn), "head")
             except DBAPIError as exc:
-                if exc.connection_invalidated or _is_connection_error(exc):
+                if _is_connection_error(exc):
                     raise DatabaseUnavailable(self.url, _reason(exc)) from None
                 raise
         return self.revision() or head_revision()
@@ -157,8 +157,11 @@ class Database:
             try:
                 yield session
                 session.commit()
-            except BaseException:
+            except BaseException as exc:
                 session.rollback()
+                if isinstance(exc, DBAPIError) and _is_connection_error(exc):
+                    # Everything in this unit of work was rolled back; the caller can retry it later.
+                    raise DatabaseUnavailable(self.url, _reason(exc)) from exc
                 raise
 
     def dispose(self) -> None:
@@ -166,10 +169,22 @@ class Database:
         self.engine.dispose()
 
 
+_SQLITE_UNAVAILABLE = ("unable to open database", "database is locked", "disk i/o error", "readonly database")
+
+
 def _is_connection_error(exc: DBAPIError) -> bool:
-    # psycopg reports a lost server as OperationalError with no SQLSTATE; SQL errors carry one.
+    """Whether the database could not be reached or used at all, as opposed to a bad statement."""
+    if exc.connection_invalidated:
+        return True
     orig = exc.orig
-    return type(orig).__name__ == "OperationalError" and getattr(orig, "sqlstate", None) is None
+    if type(orig).__module__.startswith("sqlite3"):
+        return any(text in str(orig).lower() for text in _SQLITE_UNAVAILABLE)
+    # psycopg: SQLSTATE class 08 is "connection exception", 57P0x "server shutting down / cannot
+    # connect now"; a connection that fails before any server reply has no SQLSTATE at all.
+    sqlstate = getattr(orig, "sqlstate", None)
+    if sqlstate is None:
+        return type(orig).__name__ == "OperationalError"
+    return str(sqlstate).startswith(("08", "57P0"))
 
 
 def _sqlite_on_connect(dbapi_connection: Any, connection_record: Any) -> None:

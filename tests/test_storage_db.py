@@ -89,6 +89,34 @@ def test_unreachable_server_is_database_unavailable_with_the_password_masked(url
         assert isinstance(info.value, StorageError)
 
 
+def test_a_unit_of_work_on_an_unreachable_server_is_database_unavailable() -> None:
+    database = Database("postgresql+psycopg://analyst:s3cret@127.0.0.1:1/x")
+    with pytest.raises(DatabaseUnavailable, match=r"^cannot connect to database postgresql\+psycopg://analyst:\*\*\*@"):
+        with database.session() as s:
+            repository.counts(s)
+
+
+def test_a_locked_sqlite_database_is_database_unavailable_and_nothing_is_half_written(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import storage.db
+
+    monkeypatch.setattr(storage.db, "SQLITE_BUSY_TIMEOUT_MS", 200)
+    holder, waiter = Database(sqlite_url), Database(sqlite_url)
+    holder.upgrade()
+    try:
+        with holder.engine.connect() as lock:
+            lock.exec_driver_sql("BEGIN IMMEDIATE")  # another process in the middle of a write
+            with pytest.raises(DatabaseUnavailable, match="database is locked"), waiter.session() as s:
+                repository.sync_sources(s, [SourceConfig("variety", "pages", ("https://variety.example/",))])
+            lock.exec_driver_sql("ROLLBACK")
+        with waiter.session() as s:
+            assert repository.counts(s)["sources"] == 0
+    finally:
+        holder.dispose()
+        waiter.dispose()
+
+
 def test_sqlite_file_in_a_missing_directory_is_database_unavailable(tmp_path) -> None:  # type: ignore[no-untyped-def]
     missing = tmp_path / "no" / "such" / "dir"
     database = Database(f"sqlite:///{missing / 'releasewatch.db'}")
