@@ -3,11 +3,7 @@
 `before` and `now` are the current state of the same films: the claims of the latest snapshot of
 every page, before and after one page was stored. Diffing a state against itself yields nothing.
 
-Release dates are compared by comparison group. A claim that names a region is compared only with
-claims for that region; within a region, claims that name no kind join the kind most sources of
-that region describe (the primary release), so "2025" in a review meets "July 7, 2024 in theaters",
-while "21 November 2025 in UK cinemas" never meets an unqualified "November 7, 2025".
-`previous`-status claims are history and take no part in conflicts or changes.
+Keys, comparison groups and compatibility are pipeline.compare's. `previous`-status claims are history and take no part in conflicts or changes.
 """
 from __future__ import annotations
 
@@ -16,9 +12,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from pipeline.film_identity import film_key as _name_key
+from pipeline.compare import comparison_groups, group_of, incompatible, is_current, key_of, primary_kinds, value_of
 from pipeline.model import Event, ObservedClaim
-from pipeline.release_window import ReleaseWindow, window
+from pipeline.release_window import window
 
 PageKey = tuple[str, str]  # (source, url)
 
@@ -36,41 +32,15 @@ def _fingerprint(*parts: object) -> str:
 
 
 def _current(claims: Iterable[ObservedClaim]) -> list[ObservedClaim]:
-    return [
-        c for c in claims
-        if c.claim.value and (c.claim.field != "release_date" or c.claim.status != "previous")
-    ]
-
-
-def _kind(c: ObservedClaim) -> str:
-    return c.claim.kind or "unspecified"
-
-
-def _value_of(c: ObservedClaim) -> str:
-    """The compared value: release-date value, person key, or actor/character pair."""
-    if c.claim.field == "cast":
-        return _name_key(c.claim.character) if c.claim.character else ""
-    if c.claim.field == "director":
-        return _name_key(c.claim.value or "")
-    return c.claim.value or ""
-
-
-def _key(c: ObservedClaim) -> tuple:
-    """DESIGN.md's diff key: (film, release_date, region, kind), (film, director), (film, cast, actor)."""
-    field = c.claim.field
-    if field == "release_date":
-        return (c.film_key, field, c.claim.region, _kind(c))
-    if field == "cast":
-        return (c.film_key, field, _name_key(c.claim.value or ""))
-    return (c.film_key, field)
+    return [c for c in claims if is_current(c)]
 
 
 def _slots(claims: Iterable[ObservedClaim]) -> dict[tuple, dict[PageKey, _Slot]]:
     grouped: dict[tuple, dict[PageKey, list[ObservedClaim]]] = defaultdict(lambda: defaultdict(list))
     for c in claims:
-        grouped[_key(c)][(c.source, c.url)].append(c)
+        grouped[key_of(c)][(c.source, c.url)].append(c)
     return {
-        key: {page: _Slot(frozenset(_value_of(c) for c in cs), tuple(cs)) for page, cs in pages.items()}
+        key: {page: _Slot(frozenset(value_of(c) for c in cs), tuple(cs)) for page, cs in pages.items()}
         for key, pages in grouped.items()
     }
 
@@ -164,53 +134,15 @@ def _changes(before: dict, now: dict) -> list[Event]:
     return events
 
 
-def _primary_kinds(claims: Sequence[ObservedClaim]) -> dict[tuple[str, str | None], str]:
-    """Per (film, region): the explicit kind most sources describe (ties: theatrical first)."""
-    sources: dict[tuple, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for c in claims:
-        if c.claim.field == "release_date" and _kind(c) != "unspecified":
-            sources[(c.film_key, c.claim.region)][_kind(c)].add(c.source)
-    return {
-        group: max(kinds, key=lambda k: (len(kinds[k]), k == "theatrical", k))
-        for group, kinds in sources.items()
-    }
-
-
-def _group(c: ObservedClaim, primary: dict) -> tuple:
-    field = c.claim.field
-    if field == "release_date":
-        kind = _kind(c)
-        if kind == "unspecified":
-            kind = primary.get((c.film_key, c.claim.region), "unspecified")
-        return (c.film_key, field, c.claim.region, kind)
-    return _key(c)
-
-
-def _incompatible(a: ObservedClaim, b: ObservedClaim) -> bool:
-    field = a.claim.field
-    if field == "release_date":
-        try:
-            return not window(a.claim.value or "").overlaps(window(b.claim.value or ""))
-        except ValueError:
-            return False
-    if field == "cast":
-        return bool(a.claim.character and b.claim.character) and _value_of(a) != _value_of(b)
-    return _value_of(a) != _value_of(b)
-
-
 def _conflicts(claims: Sequence[ObservedClaim]) -> dict[tuple, set[frozenset[str]]]:
     """Per comparison group: the pairs of values that different sources hold and that cannot both be true."""
-    primary = _primary_kinds(claims)
-    groups: dict[tuple, list[ObservedClaim]] = defaultdict(list)
-    for c in claims:
-        groups[_group(c, primary)].append(c)
     found: dict[tuple, set[frozenset[str]]] = {}
-    for group, cs in groups.items():
+    for group, cs in comparison_groups(claims).items():
         pairs = set()
         for i, a in enumerate(cs):
             for b in cs[i + 1:]:
-                if a.source != b.source and _incompatible(a, b):
-                    pairs.add(frozenset((_value_of(a), _value_of(b))))
+                if a.source != b.source and incompatible(a, b):
+                    pairs.add(frozenset((value_of(a), value_of(b))))
         if pairs:
             found[group] = pairs
     return found
@@ -229,17 +161,17 @@ def _outdated(sides: dict[str, list[ObservedClaim]]) -> str | None:
 
 def _conflict_events(before_claims: Sequence[ObservedClaim], now_claims: Sequence[ObservedClaim]) -> list[Event]:
     before, now = _conflicts(before_claims), _conflicts(now_claims)
-    primary = _primary_kinds(now_claims)
+    primary = primary_kinds(now_claims)
     seen_before = {c.claim_id for c in before_claims}
     events = []
     for group, pairs in now.items():
         if pairs <= before.get(group, set()):
             continue
         involved_values = set().union(*pairs)
-        involved = [c for c in now_claims if _group(c, primary) == group and _value_of(c) in involved_values]
+        involved = [c for c in now_claims if group_of(c, primary) == group and value_of(c) in involved_values]
         sides: dict[str, list[ObservedClaim]] = defaultdict(list)
         for c in involved:
-            sides[_value_of(c)].append(c)
+            sides[value_of(c)].append(c)
         old = [c for c in involved if c.claim_id in seen_before]
         new = [c for c in involved if c.claim_id not in seen_before]
         said = "; ".join(
@@ -253,7 +185,7 @@ def _conflict_events(before_claims: Sequence[ObservedClaim], now_claims: Sequenc
             details["outdated_value"] = stale
         events.append(_event("conflict", group, old, new, f"{assessment}: {said}", severity, **details))
     for group in before.keys() - now.keys():
-        involved = [c for c in before_claims if _group(c, _primary_kinds(before_claims)) == group]
+        involved = [c for c in before_claims if group_of(c, primary_kinds(before_claims)) == group]
         events.append(_event("resolved", group, involved, [], "sources agree again"))
     return events
 

@@ -1,39 +1,15 @@
 """The diff as a pure function: scenario table, one row per situation, plus properties."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from claim_factories import T0, next_id, cast_claim, date_claim, director_claim
 from pipeline.diff import diff
-from pipeline.model import Claim, ObservedClaim
-from pipeline.release_window import window
-
-T0 = datetime(2024, 3, 1, tzinfo=timezone.utc)
-_ids = iter(range(1, 10**9))
-
-
-def date_claim(source: str, value: str, *, status: str = "current", region: str | None = None,
-               kind: str = "unspecified", published: date | None = None, film: str = "ballerina") -> ObservedClaim:
-    w = window(value)
-    claim = Claim(film=film.title(), field="release_date", value=value, evidence=f"{source} says {value}",
-                  confidence=0.9, extractor="test", precision=w.precision, start=w.start, end=w.end,
-                  status=status, region=region, kind=kind)
-    return ObservedClaim(next(_ids), film, source, f"http://{source}.test/a", 1, T0, claim, published)
-
-
-def cast_claim(source: str, actor: str, character: str | None) -> ObservedClaim:
-    claim = Claim(film="Ballerina", field="cast", value=actor, character=character, evidence="x",
-                  confidence=0.9, extractor="test")
-    return ObservedClaim(next(_ids), "ballerina", source, f"http://{source}.test/a", 1, T0, claim)
-
-
-def director_claim(source: str, name: str) -> ObservedClaim:
-    claim = Claim(film="Ballerina", field="director", value=name, evidence="x", confidence=0.9, extractor="test")
-    return ObservedClaim(next(_ids), "ballerina", source, f"http://{source}.test/a", 1, T0, claim)
-
+from pipeline.model import ObservedClaim
 
 def types(events) -> list[str]:
     return sorted(e.type for e in events)
@@ -88,7 +64,7 @@ def test_stale_article_is_marked_likely_outdated():
 
 def test_correction_resolves_the_conflict():
     a, b = date_claim("one", "2024-07-07"), date_claim("two", "2025-06-06")
-    fixed = ObservedClaim(next(_ids), a.film_key, a.source, a.url, 2, T0,
+    fixed = ObservedClaim(next(next_id), a.film_key, a.source, a.url, 2, T0,
                           date_claim("one", "2025-06-06").claim)
     assert types(diff([a, b], [fixed, b])) == ["changed", "resolved"]
 

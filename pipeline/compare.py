@@ -1,0 +1,100 @@
+"""How claims are compared (DESIGN.md keys, comparison groups, compatibility), shared by the diff
+and the best-estimate stage so that both always agree on what "the same" and "in conflict" mean.
+
+Release dates are compared by comparison group. A claim that names a region is compared only with
+claims for that region; within a region, claims that name no kind join the kind most sources of
+that region describe (the primary release), so "2025" in a review meets "July 7, 2024 in theaters",
+while "21 November 2025 in UK cinemas" never meets an unqualified "November 7, 2025".
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from pipeline.film_identity import film_key as name_key
+from pipeline.model import ObservedClaim
+from pipeline.release_window import window
+
+PRECISION_RANK = {"day": 5, "month": 4, "quarter": 3, "season": 3, "half": 2, "year": 1}
+
+
+def is_current(c: ObservedClaim) -> bool:
+    """Claims that take part in changes and conflicts: valued, and not a `previous` (historical) date."""
+    return bool(c.claim.value) and (c.claim.field != "release_date" or c.claim.status != "previous")
+
+
+def kind_of(c: ObservedClaim) -> str:
+    return c.claim.kind or "unspecified"
+
+
+def value_of(c: ObservedClaim) -> str:
+    """The compared value: release-date value, director name key, or a cast claim's character key."""
+    if c.claim.field == "cast":
+        return name_key(c.claim.character) if c.claim.character else ""
+    if c.claim.field == "director":
+        return name_key(c.claim.value or "")
+    return c.claim.value or ""
+
+
+def key_of(c: ObservedClaim) -> tuple:
+    """DESIGN.md's diff key: (film, release_date, region, kind), (film, director), (film, cast, actor)."""
+    field = c.claim.field
+    if field == "release_date":
+        return (c.film_key, field, c.claim.region, kind_of(c))
+    if field == "cast":
+        return (c.film_key, field, name_key(c.claim.value or ""))
+    return (c.film_key, field)
+
+
+def primary_kinds(claims: Iterable[ObservedClaim]) -> dict[tuple[str, str | None], str]:
+    """Per (film, region): the explicit kind most sources describe (ties: theatrical first)."""
+    sources: dict[tuple, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for c in claims:
+        if c.claim.field == "release_date" and kind_of(c) != "unspecified":
+            sources[(c.film_key, c.claim.region)][kind_of(c)].add(c.source)
+    return {
+        group: max(kinds, key=lambda k: (len(kinds[k]), k == "theatrical", k))
+        for group, kinds in sources.items()
+    }
+
+
+def group_of(c: ObservedClaim, primary: dict[tuple[str, str | None], str]) -> tuple:
+    """The comparison group: the diff key, with an unqualified kind joined to its region's primary kind."""
+    if c.claim.field == "release_date":
+        kind = kind_of(c)
+        if kind == "unspecified":
+            kind = primary.get((c.film_key, c.claim.region), "unspecified")
+        return (c.film_key, "release_date", c.claim.region, kind)
+    return key_of(c)
+
+
+def comparison_groups(claims: Sequence[ObservedClaim]) -> dict[tuple, list[ObservedClaim]]:
+    primary = primary_kinds(claims)
+    groups: dict[tuple, list[ObservedClaim]] = defaultdict(list)
+    for c in claims:
+        groups[group_of(c, primary)].append(c)
+    return dict(groups)
+
+
+def compatible_values(field: str, a: str, b: str) -> bool:
+    """Whether two compared values can both be true: overlapping date intervals, or equal values
+    (a cast claim that names no character is compatible with any character)."""
+    if field == "release_date":
+        try:
+            return window(a).overlaps(window(b))
+        except ValueError:
+            return True
+    if field == "cast" and (not a or not b):
+        return True
+    return a == b
+
+
+def incompatible(a: ObservedClaim, b: ObservedClaim) -> bool:
+    return not compatible_values(a.claim.field, value_of(a), value_of(b))
+
+
+def precision_rank(value: str) -> int:
+    try:
+        return PRECISION_RANK[window(value).precision]
+    except ValueError:
+        return 0
