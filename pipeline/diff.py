@@ -105,12 +105,62 @@ def _drifted(before: dict, now: dict) -> set[PageKey]:
     return {page for page, n in old.items() if new[page] == 0 or (n >= 4 and new[page] < n / 2)}
 
 
+def _qualifies(old_key: tuple, new_key: tuple) -> str | None:
+    """How `new_key` adds a region and/or kind to `old_key` (both release-date keys of one film), or None."""
+    if old_key[:2] != new_key[:2] or old_key[1] != "release_date" or old_key == new_key:
+        return None
+    region_added = old_key[2] is None and new_key[2] is not None
+    kind_added = old_key[3] == "unspecified" and new_key[3] != "unspecified"
+    if (old_key[2] != new_key[2] and not region_added) or (old_key[3] != new_key[3] and not kind_added):
+        return None
+    return " and ".join(x for x, added in (("region", region_added), ("kind", kind_added)) if added) + " added"
+
+
+def _changed_event(key: tuple, page: PageKey, old: _Slot, new: _Slot, qualified: str | None = None) -> Event:
+    if old.values == new.values and qualified:
+        details: dict[str, object] = {"change": qualified}
+    else:
+        details = _change_kind(old.claims, new.claims)
+        if qualified:
+            details["qualified"] = qualified
+    was = ", ".join(sorted({_describe(c) for c in old.claims}))
+    now_ = ", ".join(sorted({_describe(c) for c in new.claims}))
+    how = str(details["change"]) + (f" by {details['days']} days" if "days" in details else "")
+    severity = "low" if details["change"] in ("refined", qualified) else "normal"
+    return _event("changed", key, old.claims, new.claims, f"{page[0]} changed {was} → {now_} ({how})",
+                  severity, **details)
+
+
+def _pages_by_film(slots: dict[tuple, dict[PageKey, _Slot]], field: str) -> dict[tuple[PageKey, str], set[tuple]]:
+    found: dict[tuple[PageKey, str], set[tuple]] = defaultdict(set)
+    for key, pages in slots.items():
+        if key[1] == field:
+            for page in pages:
+                found[(page, key[0])].add(key)
+    return found
+
+
 def _changes(before: dict, now: dict) -> list[Event]:
     events = []
     drifted = _drifted(before, now)
+    handled: set[tuple[tuple, PageKey]] = set()  # (old key, page) pairs already told as a change
+    films_before = {(page, key[0]) for key, pages in before.items() for page in pages}
+    dates_before, dates_now = _pages_by_film(before, "release_date"), _pages_by_film(now, "release_date")
+    for (page, film), new_keys in dates_now.items():
+        old_keys = dates_before.get((page, film), set())
+        for new_key in sorted(new_keys - old_keys, key=str):
+            match = next(((k, q) for k in sorted(old_keys - new_keys, key=str) if (q := _qualifies(k, new_key))), None)
+            if match and (match[0], page) not in handled:
+                handled.add((match[0], page))
+                events.append(_changed_event(new_key, page, before[match[0]][page], now[new_key][page], match[1]))
+            elif not old_keys and (page, film) in films_before:
+                slot = now[new_key][page]
+                shown = ", ".join(sorted({_describe(c) for c in slot.claims}))
+                events.append(_event("changed", new_key, [], slot.claims, f"{page[0]} now gives a date: {shown} (dated)",
+                                     change="dated"))
     for key, old_pages in before.items():
         for page, old in old_pages.items():
-            if page not in now.get(key, {}) and page not in drifted:
+            if page not in now.get(key, {}) and page not in drifted and (key, page) not in handled:
                 was = ", ".join(sorted({_describe(c) for c in old.claims}))
                 events.append(_event("withdrawn", key, old.claims, [], f"{page[0]} no longer says {was}"))
     for key, pages in now.items():
@@ -122,15 +172,8 @@ def _changes(before: dict, now: dict) -> list[Event]:
             continue
         for page, slot in pages.items():
             old = old_pages.get(page)
-            if old is None or old.values == slot.values:
-                continue
-            details = _change_kind(old.claims, slot.claims)
-            was = ", ".join(sorted({_describe(c) for c in old.claims}))
-            now_ = ", ".join(sorted({_describe(c) for c in slot.claims}))
-            how = details["change"] + (f" by {details['days']} days" if "days" in details else "")
-            severity = "low" if details["change"] == "refined" else "normal"
-            events.append(_event("changed", key, old.claims, slot.claims, f"{page[0]} changed {was} → {now_} ({how})",
-                                 severity, **details))
+            if old is not None and old.values != slot.values:
+                events.append(_changed_event(key, page, old, slot))
     return events
 
 

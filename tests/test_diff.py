@@ -112,3 +112,34 @@ def test_diffing_a_state_against_itself_yields_nothing(claims):
 @given(claims_strategy, claims_strategy)
 def test_diff_is_deterministic(before, now):
     assert diff(before, now) == diff(before, now)
+
+
+def _moved(claim: ObservedClaim, value: str, **kwargs) -> ObservedClaim:
+    """The same page, a later snapshot, saying `value` (with region/kind from kwargs)."""
+    newer = date_claim(claim.source, value, **kwargs)
+    return ObservedClaim(next(next_id), claim.film_key, claim.source, claim.url, claim.snapshot_id + 1, T0, newer.claim)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "change"),
+    [
+        (dict(value="2025-06-06"), dict(value="2025-06-06", kind="theatrical"), "kind added"),
+        (dict(value="2025-06-06"), dict(value="2025-06-06", region="US"), "region added"),
+        (dict(value="2025-06-06"), dict(value="2025-06-06", region="US", kind="theatrical"), "region and kind added"),
+        (dict(value="2025-06-06"), dict(value="2025-08-01", kind="theatrical"), "postponed"),
+    ],
+)
+def test_a_date_that_gains_region_or_kind_is_one_change_not_a_withdrawal(old, new, change):
+    before = date_claim("studio", **old)
+    events = diff([before], [_moved(before, **new)])
+    changed = [e for e in events if e.type == "changed"]
+    assert len(changed) == 1 and changed[0].details["change"] == change
+    assert "withdrawn" not in types(events)
+
+
+def test_a_page_that_gives_its_first_date_is_dated():
+    cast = cast_claim("cinema", "Ana de Armas", "Rooney")
+    dated = date_claim("cinema", "2025-06-06")
+    dated = ObservedClaim(dated.claim_id, dated.film_key, "cinema", cast.url, 2, T0, dated.claim)
+    events = diff([cast], [cast, dated])
+    assert sorted((e.type, e.details.get("change")) for e in events) == [("changed", "dated"), ("new", None)]
