@@ -19,10 +19,15 @@ from typing import Any, Callable, TextIO
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
+from pipeline.document import read_document
 from pipeline.errors import UnreadableDocument
+from pipeline.extract import extract_claims
 from pipeline.hashing import content_hash
 from pipeline.model import FetchedPage, WatchFilm
 from scrapers.items import FailureItem, PageItem
+from storage import repository
+from storage.db import Database
+from storage.ingest import ingest_page
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +84,7 @@ class StorePagePipeline:
         self.progress = progress
         self.clock = clock or (lambda: datetime.now(UTC))
         self.counts = CrawlCounts()
-        self.database: Any = None
+        self.database: Database | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePagePipeline:
@@ -97,8 +102,6 @@ class StorePagePipeline:
 
     # -- Scrapy hooks ------------------------------------------------------------------------
     def open_spider(self) -> None:
-        from storage.db import Database
-
         self.database = Database(self.database_url)
 
     def close_spider(self) -> None:
@@ -115,14 +118,9 @@ class StorePagePipeline:
     # -- the work ----------------------------------------------------------------------------
     def store_page(self, page: FetchedPage) -> None:
         """Skip the page when unchanged, otherwise read, extract, store and diff it (one transaction)."""
-        from pipeline.document import read_document
-        from pipeline.extract import extract_claims
-        from storage import repository
-        from storage.ingest import ingest_page
-
         digest = content_hash(page.body)
         try:
-            with self.database.session() as s:
+            with self._session() as s:
                 if repository.last_content_hash(s, page.source, page.url) == digest:
                     repository.record_unchanged(s, page.source, page.url, page.fetched_at, page.status)
                     outcome = None
@@ -159,19 +157,22 @@ class StorePagePipeline:
 
     def record_failure(self, source: str, url: str, reason: str, at: datetime) -> None:
         """Count the failure, print its line and store it; a database outage only loses the row."""
-        from storage import repository
-
         self.counts.pages_failed += 1
         self.counts.failures.append((source, url, reason))
         self._inc("pages_failed")
         self._inc(f"failures/{_failure_kind(reason)}")
         self._say(f"failed  {source}  {url}  {reason}")
         try:
-            with self.database.session() as s:
+            with self._session() as s:
                 repository.record_failure(s, self.run_id, source, url, reason, at)
         except Exception as exc:
             self._inc("failure_records_lost")
             self._say(f"warning  cannot record the failure of {url} in the database: {_one_line(exc)}")
+
+    def _session(self) -> Any:
+        if self.database is None:
+            raise RuntimeError("StorePagePipeline used before open_spider()")
+        return self.database.session()
 
     def _inc(self, key: str, count: int = 1) -> None:
         if self.stats is not None and count:
