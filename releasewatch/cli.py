@@ -173,6 +173,96 @@ def runs(limit: int, db: str | None, config_path: str | None) -> None:
 @main.command()
 @db_option
 @config_option
+def rediff(db: str | None, config_path: str | None) -> None:
+    """Recompute all events from stored claims (after the rules improve), keeping every event already seen."""
+    from storage.rediff import rediff as recompute
+
+    try:
+        database = _database(db, _load_config(config_path, required=False))
+        with database.session() as s:
+            outcome = recompute(s, datetime.now(timezone.utc))
+    except _errors() as exc:
+        _fail(str(exc))
+    click.echo(f"replayed {outcome.snapshots} snapshot(s): {outcome.recomputed} event(s) follow from the stored claims, "
+               f"{outcome.added} of them new, {outcome.already_stored} already stored")
+    if outcome.no_longer_produced:
+        ids = ", ".join(f"#{i}" for i in outcome.no_longer_produced[:20])
+        more = "" if len(outcome.no_longer_produced) <= 20 else f" and {len(outcome.no_longer_produced) - 20} more"
+        click.echo(f"{len(outcome.no_longer_produced)} stored event(s) no longer follow from the current rules "
+                   f"and are kept, marked superseded: {ids}{more}")
+
+
+@main.group(invoke_without_command=True)
+@db_option
+@config_option
+@click.pass_context
+def films(ctx: click.Context, db: str | None, config_path: str | None) -> None:
+    """List films with their aliases and how many claims and events name them."""
+    ctx.obj = {"db": db, "config_path": config_path}
+    if ctx.invoked_subcommand is not None:
+        return
+    from releasewatch.output import print_films
+    from storage.repository.film_admin import list_films
+
+    try:
+        database = _database(db, _load_config(config_path, required=False))
+        with database.session() as s:
+            rows = list_films(s)
+    except _errors() as exc:
+        _fail(str(exc))
+    print_films(rows)
+
+
+@films.command("merge")
+@click.argument("keep", metavar="KEEP")
+@click.argument("merge", metavar="MERGE")
+@click.pass_context
+def films_merge(ctx: click.Context, keep: str, merge: str) -> None:
+    """Join film MERGE into film KEEP (titles or aliases): every claim, event and alias moves to KEEP."""
+    from storage.repository.film_admin import merge_films
+
+    try:
+        database = _database(ctx.obj["db"], _load_config(ctx.obj["config_path"], required=False))
+        with database.session() as s:
+            outcome = merge_films(s, keep, merge)
+    except (*_errors(), ValueError, LookupError) as exc:
+        _fail(str(exc))
+    click.echo(f"merged {outcome.merged_title!r} into {outcome.kept.title!r}: {outcome.claims_moved} claim(s) and "
+               f"{outcome.events_moved} event(s) moved; aliases now: {', '.join(outcome.kept.aliases)}")
+    click.echo("run `releasewatch rediff` to recompute conflicts across the merged film")
+
+
+@main.command()
+@click.option("--film", metavar="TITLE", help="Only this film (title or alias).")
+@click.option("--learned", is_flag=True, help="Weigh sources by reliability learned from agreement instead of configured trust.")
+@db_option
+@config_option
+def estimates(film: str | None, learned: bool, db: str | None, config_path: str | None) -> None:
+    """Best current estimate per film and field, which claim wins and why; learned reliability beside trust."""
+    from pipeline.estimate import estimates as best_estimates
+    from pipeline.estimate import learn_reliability
+    from releasewatch.output import print_estimates
+    from storage.repository import current_claims
+    from storage.repository.films import key_of
+    from storage.repository.sources import source_trust
+
+    today = datetime.now(timezone.utc).date()
+    try:
+        database = _database(db, _load_config(config_path, required=False))
+        with database.session() as s:
+            claims = current_claims(s, [key_of(film)] if film else None)
+            trust = source_trust(s)
+            titles = {c.film_key: c.claim.film for c in claims}
+    except _errors() as exc:
+        _fail(str(exc))
+    reliability = learn_reliability(claims, trust, today)
+    weights = reliability if learned else trust
+    print_estimates(best_estimates(claims, weights, today), titles, trust, reliability, learned)
+
+
+@main.command()
+@db_option
+@config_option
 def schedule(db: str | None, config_path: str | None) -> None:
     """Run in the foreground, crawling each source on its own `every` schedule."""
     import logging

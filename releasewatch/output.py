@@ -61,3 +61,39 @@ def print_runs(rows: Sequence[Any]) -> None:
                       r.status, escape(", ".join(r.sources)), str(r.pages_fetched), str(r.pages_unchanged),
                       str(r.pages_failed), str(r.claims), str(r.events))
     console.print(table)
+
+
+def print_films(rows: Sequence[Any]) -> None:
+    if not rows:
+        console.print("No films yet.")
+        return
+    table = Table(title="films")
+    for column in ("film", "year", "aliases", "claims", "events"):
+        table.add_column(column, overflow="fold")
+    for f in rows:
+        table.add_row(escape(f.title), str(f.year or ""), escape(", ".join(f.aliases)), str(f.claims), str(f.events))
+    console.print(table)
+
+
+def print_estimates(found: Sequence[Any], titles: dict[str, str], trust: dict[str, float],
+                    reliability: dict[str, float], learned: bool) -> None:
+    if not found:
+        console.print("No current claims.")
+        return
+    table = Table(title=f"best current estimates ({'learned reliability' if learned else 'configured trust'})")
+    for column in ("film", "field", "region/kind", "estimate", "support", "why"):
+        table.add_column(column, overflow="fold")
+    for e in found:
+        film, field = e.group[0], e.group[1]
+        scope = " ".join(str(x) for x in e.group[2:] if x and x != "unspecified") if field == "release_date" else (
+            e.group[2] if field == "cast" else "")
+        table.add_row(escape(titles.get(film, film)), field, escape(scope), escape(e.shown or "(no role named)"),
+                      f"{e.share:.0%}", escape(e.reason))
+    console.print(table)
+    sources = Table(title="sources: configured trust and learned reliability")
+    for column in ("source", "trust", "learned"):
+        sources.add_column(column)
+    for name in sorted(set(trust) | set(reliability)):
+        sources.add_row(escape(name), f"{trust.get(name, 0.5):.2f}",
+                        f"{reliability[name]:.2f}" if name in reliability else "-")
+    console.print(sources)
