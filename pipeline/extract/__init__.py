@@ -1,0 +1,95 @@
+"""Document (+ watch-list) -> claims about films: release dates, directors, cast.
+
+`extract_claims` runs the sentence rules (release_dates, directors, cast) and the structured-data
+reader, then merges duplicates. It is deterministic and has no clock: relative dates are resolved
+only against `document.published`.
+"""
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from pipeline.extract.cast import cast_claims
+from pipeline.extract.context import build_context
+from pipeline.extract.directors import director_claims
+from pipeline.extract.release_dates import release_claims
+from pipeline.extract.structured import structured_claims
+from pipeline.film_identity import film_key
+from pipeline.model import Claim, Document, WatchFilm
+from pipeline.release_window import window
+
+__all__ = ["extract_claims"]
+
+# Pages without any of these words make no claims; skipping them keeps the non-film majority cheap.
+_FILMISH = re.compile(
+    r"\b(?:film|films|movie|movies|cinema|theaters?|theatres?|directed|director|starring|stars|cast|sequel|"
+    r"spinoff|spin-off|premiere|release|released|trailer|actor|actress|role|documentary|Netflix|streaming|"
+    r"box office|franchise|screen)\b",
+    re.IGNORECASE,
+)
+
+
+def extract_claims(document: Document, watchlist: Sequence[WatchFilm] = ()) -> list[Claim]:
+    """Every claim `document` makes, one per (film, field, value[, status]) with its best evidence.
+
+    Never raises on odd text: a page it cannot make sense of yields an empty list.
+    """
+    claims: list[Claim] = list(structured_claims(document.structured, watchlist))
+    text = document.text or ""
+    if text.strip() and (_FILMISH.search(text) or watchlist):
+        ctx = build_context(document, watchlist)
+        if ctx.films.mentions:
+            for sentence in ctx.sentences:
+                claims.extend(release_claims(ctx, sentence))
+                claims.extend(director_claims(ctx, sentence))
+                claims.extend(cast_claims(ctx, sentence))
+    return merge_claims(claims)
+
+
+def _key(c: Claim) -> tuple[object, ...]:
+    if c.field == "release_date":
+        return (film_key(c.film), c.field, c.value, c.status)
+    return (film_key(c.film), c.field, (c.value or "").casefold())
+
+
+def merge_claims(claims: Sequence[Claim]) -> list[Claim]:
+    """One claim per key, keeping the most confident (a cast claim with a character wins).
+
+    Also drops what another claim of the page makes redundant: a current date that merely
+    contains a more precise current date of the same film ("2025" next to "June 6, 2025"), and a
+    current date the page itself calls a previous plan.
+    """
+    best: dict[tuple[object, ...], Claim] = {}
+    order: list[tuple[object, ...]] = []
+    for c in claims:
+        k = _key(c)
+        old = best.get(k)
+        if old is None:
+            best[k] = c
+            order.append(k)
+            continue
+        if c.field == "cast" and bool(c.character) != bool(old.character):
+            if c.character:
+                best[k] = c
+        elif c.confidence > old.confidence:
+            best[k] = c
+    out = [best[k] for k in order]
+    dated = [c for c in out if c.field == "release_date" and c.value]
+    previous = {(film_key(c.film), c.value) for c in dated if c.status == "previous"}
+    keep: list[Claim] = []
+    for c in out:
+        if c.field == "release_date":
+            if c.value is None and any(film_key(d.film) == film_key(c.film) and d.status == "current" for d in dated):
+                continue
+            if c.value and c.status == "current":
+                if (film_key(c.film), c.value) in previous:
+                    continue
+                w = window(c.value)
+                if any(
+                    d is not c and d.status == "current" and film_key(d.film) == film_key(c.film)
+                    and w.contains(window(d.value)) and w != window(d.value)  # type: ignore[arg-type]
+                    for d in dated
+                ):
+                    continue
+        keep.append(c)
+    return keep

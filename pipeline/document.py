@@ -1,0 +1,406 @@
+"""bytes -> Document: main text, title, published/updated dates, structured data.
+
+Each HTML page is decoded once (HTTP header, BOM, <meta> charset, then sniffing; never raising on
+odd encodings) and parsed once with lxml; that one tree feeds the structured-data reader, the
+metadata reader, trafilatura (main text without boilerplate, with a plain fallback for pages it
+rejects) and, only when the page states no date in its metadata, htmldate. Nothing here raises on
+bad input: problems become `Document.warnings`.
+"""
+from __future__ import annotations
+
+import codecs
+import gzip
+import json
+import re
+from datetime import date
+from typing import Any
+
+from pipeline.extract.dates import visible_dates
+from pipeline.model import Document
+
+MAX_HTML_CHARS = 3_000_000  # larger pages are truncated: article text is never that long
+MAX_TEXT_CHARS = 1_000_000
+_DAY_FIRST_LANGS = re.compile(r"^(?!en(?:[-_](?:us|ph|ca))?$)(?:[a-z]{2})", re.IGNORECASE)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_HTML_SNIFF = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|div|p|meta|title|article|script|span|table)\b", re.IGNORECASE)
+_BOILERPLATE_LINE = re.compile(r"^(?:skip to|image for|menu\b|search\b|sign in|log in|subscribe|advertisement|home\b)", re.I)
+
+_PUBLISHED_META = (
+    "article:published_time", "og:article:published_time", "og:published_time", "datepublished", "pubdate",
+    "publishdate", "publish-date", "published_time", "date", "dc.date.issued", "dc.date", "dcterms.created",
+    "dcterms.date", "sailthru.date", "parsely-pub-date", "article.published", "citation_publication_date",
+    "originalpublicationdate", "displaydate", "cxenseparse:recs:publishtime", "publication_date",
+)
+_UPDATED_META = (
+    "article:modified_time", "og:updated_time", "og:article:modified_time", "datemodified", "dcterms.modified",
+    "last-modified", "lastmod", "article.updated", "modified_time",
+)
+_ARTICLE_TYPES = {"NewsArticle", "Article", "BlogPosting", "ReportageNews", "Review", "WebPage", "AnalysisNewsArticle",
+                  "OpinionNewsArticle", "ReviewNewsArticle", "CriticReview", "TechArticle", "LiveBlogPosting"}
+
+
+# ---------------------------------------------------------------- decoding
+
+
+def _valid_codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name.strip().strip("\"'").lower()).name
+    except LookupError:
+        return None
+
+
+def decode(body: bytes, headers: dict[str, str] | None = None) -> tuple[str, list[str]]:
+    """Decode page bytes: BOM, HTTP charset, <meta> charset, UTF-8, sniffing, cp1252 — never raises."""
+    warnings: list[str] = []
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if body.startswith(bom):
+            return body[len(bom):].decode(enc, errors="replace"), warnings
+    candidates: list[str] = []
+    for k, v in (headers or {}).items():
+        if k.lower() == "content-type":
+            m = re.search(r"charset=([\w.:-]+)", v, re.IGNORECASE)
+            if m and _valid_codec(m.group(1)):
+                candidates.append(_valid_codec(m.group(1)))  # type: ignore[arg-type]
+            elif m:
+                warnings.append(f"unknown charset in Content-Type: {m.group(1)}")
+    m = _META_CHARSET.search(body[:8192])
+    if m:
+        declared = _valid_codec(m.group(1).decode("ascii", "replace"))
+        if declared:
+            candidates.append(declared)
+        else:
+            warnings.append(f"unknown charset in <meta>: {m.group(1).decode('ascii', 'replace')}")
+    # A UTF-8 page that declares latin-1 is common; valid UTF-8 bytes are almost never anything else.
+    try:
+        text = body.decode("utf-8")
+        return text, warnings
+    except UnicodeDecodeError:
+        pass
+    for enc in candidates:
+        if enc in ("utf-8", "ascii"):
+            continue
+        if enc in ("latin-1", "iso8859-1"):
+            enc = "cp1252"  # browsers read ISO-8859-1 as windows-1252
+        try:
+            return body.decode(enc), warnings
+        except (UnicodeDecodeError, LookupError):
+            continue
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(body[:200_000]).best()
+        if best is not None and best.encoding:
+            warnings.append(f"charset sniffed as {best.encoding}")
+            return body.decode(best.encoding, errors="replace"), warnings
+    except Exception:  # noqa: BLE001 - a sniffer failure must not lose the page
+        pass
+    warnings.append("undecodable bytes replaced")
+    return body.decode("cp1252", errors="replace"), warnings
+
+
+def looks_like_html(body: bytes) -> bool:
+    return bool(_HTML_SNIFF.search(body[:2048]))
+
+
+# ---------------------------------------------------------------- structured data
+
+
+def _flatten(obj: Any, out: list[dict[str, Any]], depth: int = 0) -> None:
+    if depth > 8:
+        return
+    if isinstance(obj, list):
+        for x in obj:
+            _flatten(x, out, depth + 1)
+    elif isinstance(obj, dict):
+        if "@type" in obj:
+            out.append(obj)
+        for key, value in obj.items():
+            if key == "@graph" or (isinstance(value, (dict, list)) and key in ("mainEntity", "about", "itemListElement", "item", "subjectOf", "workPresented")):
+                _flatten(value, out, depth + 1)
+
+
+def json_ld(tree: Any, warnings: list[str]) -> list[dict[str, Any]]:
+    """JSON-LD objects of the page (nested @graph / mainEntity flattened), each with an "@type"."""
+    out: list[dict[str, Any]] = []
+    for script in tree.iterfind(".//script[@type='application/ld+json']"):
+        raw = (script.text or "").strip()
+        raw = re.sub(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$", "", raw)
+        if not raw:
+            continue
+        try:
+            data = json.loads(raw, strict=False)
+        except ValueError:
+            try:
+                data = json.loads(re.sub(r",\s*([}\]])", r"\1", raw), strict=False)
+            except ValueError:
+                warnings.append("unparseable JSON-LD block skipped")
+                continue
+        _flatten(data, out)
+    return out
+
+
+def microdata(tree: Any) -> list[dict[str, Any]]:
+    """schema.org microdata Movie/ScreeningEvent items, reduced to name/director/actor/datePublished."""
+    out: list[dict[str, Any]] = []
+    for item in tree.xpath("//*[@itemscope][contains(@itemtype,'schema.org/Movie') or contains(@itemtype,'ScreeningEvent')]")[:20]:
+        obj: dict[str, Any] = {"@type": str(item.get("itemtype", "")).rstrip("/").rsplit("/", 1)[-1]}
+        for prop in item.xpath(".//*[@itemprop]")[:200]:
+            key = prop.get("itemprop")
+            value = prop.get("content") or prop.get("datetime") or " ".join(prop.text_content().split())
+            if key in ("director", "actor", "actors"):
+                obj.setdefault(key, []).append(value)
+            elif key in ("name", "datePublished") and key not in obj:
+                obj[key] = value
+        out.append(obj)
+    return out
+
+
+# ---------------------------------------------------------------- dates and title
+
+
+def _iso_date(value: Any) -> date | None:
+    if not isinstance(value, str):
+        return None
+    m = re.search(r"((?:19|20)\d\d)-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])", value)
+    if not m:
+        return None
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+def _metadata_dates(tree: Any, objects: list[dict[str, Any]]) -> tuple[date | None, date | None]:
+    published = updated = None
+    for obj in objects:
+        types = obj.get("@type")
+        types = set(types) if isinstance(types, list) else {types}
+        if types & _ARTICLE_TYPES or "datePublished" in obj and "Movie" not in types:
+            published = published or _iso_date(obj.get("datePublished") or obj.get("dateCreated"))
+            updated = updated or _iso_date(obj.get("dateModified"))
+    metas: dict[str, str] = {}
+    for meta in tree.iterfind(".//meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or meta.get("http-equiv") or "").lower()
+        if key and key not in metas and meta.get("content"):
+            metas[key] = meta.get("content")
+    for key in _PUBLISHED_META:
+        if published:
+            break
+        published = _iso_date(metas.get(key))
+    for key in _UPDATED_META:
+        if updated:
+            break
+        updated = _iso_date(metas.get(key))
+    if published is None:
+        for t in tree.xpath("//time[@datetime][@itemprop='datePublished' or @pubdate or contains(@class,'publish')] | //*[@itemprop='datePublished'][@datetime or @content]")[:3]:
+            published = _iso_date(t.get("datetime") or t.get("content"))
+            if published:
+                break
+    if published is None:
+        for t in tree.xpath("//article//time[@datetime] | //header//time[@datetime] | //time[@datetime]")[:1]:
+            published = _iso_date(t.get("datetime"))
+    return published, updated
+
+
+def _title(tree: Any, objects: list[dict[str, Any]]) -> str | None:
+    for xp in ("//meta[@property='og:title']/@content", "//meta[@name='twitter:title']/@content", "//h1", "//title"):
+        for node in tree.xpath(xp)[:1]:
+            text = node if isinstance(node, str) else node.text_content()
+            text = " ".join(str(text).split())
+            if text:
+                return text
+    for obj in objects:
+        if isinstance(obj.get("headline"), str):
+            return obj["headline"].strip()
+    return None
+
+
+def _language(tree: Any) -> str | None:
+    lang = tree.get("lang") or tree.get("{http://www.w3.org/XML/1998/namespace}lang")
+    if not lang:
+        for v in tree.xpath("//meta[@http-equiv='content-language' or @property='og:locale']/@content")[:1]:
+            lang = v
+    return str(lang).strip().replace("_", "-") if lang else None
+
+
+# ---------------------------------------------------------------- main text
+
+
+def _paragraphs(text: str) -> str:
+    """Normalise whitespace: one paragraph a line, paragraphs separated by a blank line."""
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n\n".join(line for line in lines if line)
+
+
+def _fallback_text(tree: Any) -> str:
+    """Text of the page's prose blocks, for pages trafilatura rejects (too short, odd markup)."""
+    blocks: list[str] = []
+    for el in tree.iter("h1", "h2", "h3", "p", "li", "blockquote", "td", "pre"):
+        if any(a.tag in ("nav", "footer", "script", "style", "form", "noscript") for a in el.iterancestors()):
+            continue
+        text = " ".join(el.text_content().split())
+        if len(text) > 1 and text not in blocks[-3:]:
+            blocks.append(text)
+    if not blocks:
+        body = tree.find(".//body")
+        node = body if body is not None else tree
+        for bad in node.xpath(".//script | .//style | .//noscript"):
+            bad.drop_tree() if bad.getparent() is not None else None
+        blocks = [node.text_content()]
+    return "\n".join(blocks)
+
+
+def _main_text(tree: Any, url: str | None, warnings: list[str]) -> str:
+    try:
+        from trafilatura import bare_extraction
+
+        result = bare_extraction(tree, url=url, fast=True, include_comments=False, with_metadata=False)
+        text = getattr(result, "text", None) if result is not None else None
+        if text and text.strip():
+            return text
+        warnings.append("trafilatura found no main text; used the plain-text fallback")
+    except (Exception, RecursionError) as exc:  # noqa: BLE001 - odd markup must not lose the page
+        warnings.append(f"trafilatura failed ({type(exc).__name__}); used the plain-text fallback")
+    try:
+        return _fallback_text(tree)
+    except (Exception, RecursionError):  # noqa: BLE001
+        warnings.append("no text could be read from the markup")
+        return ""
+
+
+def _visible_head_text(tree: Any) -> str:
+    """Short text near the headline, where sites print "1/3/2024" or "Updated 02/22/2024"."""
+    parts: list[str] = []
+    for el in tree.xpath(
+        "//*[contains(@class,'date') or contains(@class,'time') or contains(@class,'byline') or contains(@class,'meta')]"
+        "[not(self::script)][not(self::style)]"
+    )[:12]:
+        text = " ".join(el.text_content().split())
+        if 4 <= len(text) <= 200:
+            parts.append(text)
+    return "\n".join(parts)
+
+
+# ---------------------------------------------------------------- public API
+
+
+def read_html(
+    body: bytes,
+    *,
+    source: str,
+    url: str | None = None,
+    headers: dict[str, str] | None = None,
+    published_hint: date | None = None,
+) -> Document:
+    """Read an HTML page into a Document; never raises (problems become warnings)."""
+    warnings: list[str] = []
+    try:
+        return _read_html(body, source=source, url=url, headers=headers, published_hint=published_hint, warnings=warnings)
+    except (Exception, RecursionError) as exc:  # noqa: BLE001 - a page is data, never a crash
+        warnings.append(f"HTML could not be read ({type(exc).__name__}: {exc}); read as text")
+        text, _ = decode(body or b"", headers)
+        text = re.sub(r"<[^>]{0,2000}>", " ", text[:MAX_HTML_CHARS])
+        doc = read_text(text, source=source)
+        return Document(source=source, text=doc.text, title=doc.title, url=url,
+                        published=doc.published or published_hint, updated=doc.updated,
+                        warnings=tuple(warnings) + doc.warnings)
+
+
+def _read_html(
+    body: bytes, *, source: str, url: str | None, headers: dict[str, str] | None,
+    published_hint: date | None, warnings: list[str],
+) -> Document:
+    import lxml.html
+
+    if not body or not body.strip():
+        warnings.append("empty page")
+        return Document(source=source, text="", url=url, published=published_hint, warnings=tuple(warnings))
+    html, decode_warnings = decode(body, headers)
+    warnings += decode_warnings
+    if len(html) > MAX_HTML_CHARS:
+        warnings.append(f"page of {len(html)} characters truncated to {MAX_HTML_CHARS}")
+        html = html[:MAX_HTML_CHARS]
+    html = _XML_DECL.sub("", html).replace("\x00", "")
+    if not html.strip():
+        warnings.append("empty page")
+        return Document(source=source, text="", url=url, published=published_hint, warnings=tuple(warnings))
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False)
+    tree = lxml.html.document_fromstring(html, parser=parser)
+    objects = json_ld(tree, warnings) + microdata(tree)
+    language = _language(tree)
+    day_first = bool(language and _DAY_FIRST_LANGS.match(language))
+    published, updated = _metadata_dates(tree, objects)
+    title = _title(tree, objects)
+    head_text = "" if published else _visible_head_text(tree)
+    text = _paragraphs(_main_text(tree, url, warnings))[:MAX_TEXT_CHARS]
+    if published is None:
+        published, seen_updated = visible_dates(head_text + "\n" + text, day_first=day_first)
+        updated = updated or seen_updated
+    if published is None and published_hint is None:
+        published = _htmldate(tree, url)
+    published = published or published_hint
+    if not text:
+        warnings.append("no main text found")
+    return Document(
+        source=source, text=text, title=title, url=url, published=published, updated=updated,
+        language=language, structured=tuple(objects), warnings=tuple(warnings),
+    )
+
+
+def _htmldate(tree: Any, url: str | None) -> date | None:
+    try:
+        from htmldate import find_date
+
+        found = find_date(tree, url=url, extensive_search=False, original_date=True)
+        return _iso_date(found)
+    except (Exception, RecursionError):  # noqa: BLE001 - a helper's failure only loses the date
+        return None
+
+
+def read_text(text: str, *, source: str) -> Document:
+    """Read plain article text: the text itself, a title line, dates printed near the top."""
+    warnings: list[str] = []
+    text = (text or "").replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    if len(text) > MAX_TEXT_CHARS:
+        warnings.append(f"text of {len(text)} characters truncated to {MAX_TEXT_CHARS}")
+        text = text[:MAX_TEXT_CHARS]
+    if not text.strip():
+        warnings.append("empty text")
+    title = next(
+        (line.strip() for line in text.splitlines()[:8]
+         if len(line.split()) >= 3 and len(line) < 200 and not _BOILERPLATE_LINE.match(line.strip())),
+        None,
+    )
+    published, updated = visible_dates(text)
+    return Document(source=source, text=text, title=title, published=published, updated=updated, warnings=tuple(warnings))
+
+
+def read_document(
+    body: bytes,
+    *,
+    source: str,
+    url: str | None = None,
+    content_type: str | None = None,
+    headers: dict[str, str] | None = None,
+    published_hint: date | None = None,
+) -> Document:
+    """Read bytes of any kind: gzip is unpacked, HTML goes to read_html, anything else to read_text."""
+    body = body or b""
+    if body[:2] == b"\x1f\x8b":
+        try:
+            body = gzip.decompress(body)
+        except (OSError, EOFError):
+            pass
+    ctype = (content_type or next((v for k, v in (headers or {}).items() if k.lower() == "content-type"), "") or "").lower()
+    if "html" in ctype or "xml" in ctype or (not ctype.startswith("text/plain") and looks_like_html(body)):
+        return read_html(body, source=source, url=url, headers=headers, published_hint=published_hint)
+    text, warnings = decode(body, headers)
+    if b"\x00" in body[:4096] and not body.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        warnings.append("binary content read as text")
+    doc = read_text(text, source=source)
+    return Document(source=source, text=doc.text, title=doc.title, url=url, published=doc.published or published_hint,
+                    updated=doc.updated, warnings=tuple(warnings) + doc.warnings)
+

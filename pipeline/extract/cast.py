@@ -1,0 +1,168 @@
+"""Cast claims: who plays in a film, and whom they play.
+
+Rules, each a small regex around person names found by `people`:
+- subject + cast verb: "X stars as Y", "X plays Y", "X reprises her role as Y", "X, Y and Z are in
+  the cast", "X joins the cast", "X has filmed scenes for FILM" (a list of names before the verb
+  all count);
+- object of a cast phrase: "starring X, Y and Z", "played by X", "an appearance from X";
+- parentheses: "Y (X)" and "X (Y)" where one side is a person and the other a character.
+A role in lower case ("the title character", "the head of the Ruska Roma") is no character name.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from pipeline.extract.context import DocContext, claim
+from pipeline.extract.people import NameSpan, is_name
+from pipeline.extract.sentences import Sentence
+from pipeline.model import Claim
+
+_CHAR = r"(?P<char>(?:[Tt]he\s+)?[A-Z][\w'’.-]*(?:\s+(?:of\s+|the\s+|de\s+|la\s+|van\s+|von\s+)?[A-Z][\w'’.-]*){0,3})"
+_VERB = re.compile(
+    r"^\s*(?:\([^)]{0,60}\)\s*)?,?\s*(?:who\s+)?(?:(?:also|will|would|is|are|was|were|has|have|had|to|set to|now|all|both|"
+    r"reportedly|already|again|once again|each|been)\s+)*(?:not\s+|n't\s+|never\s+)?"
+    r"(?P<verb>stars?|starred|starring|co-stars?|co-starred|plays?|played|playing|portrays?|portrayed|portraying|"
+    r"voices?|voiced|voicing|reprises?|reprising|reprised|returns?\s+(?=as|to|in|for)|returning\s+(?=as|to|in|for)|"
+    r"(?:is|are)\s+back\s+as|shows?\s+up|showed\s+up|appears?\s+(?=as|in|opposite|alongside)|appeared\s+(?=as|in)|"
+    r"appearing\s+(?=as|in)|cameos?|(?:been\s+)?cast\s+(?=as|in)|joins?|joined|joining|filmed\s+(?:scenes|a\s+scene)|"
+    r"takes?\s+on\s+the\s+role|steps?\s+into\s+the\s+role|(?:is|are)\s+in\s+the\s+cast|(?:is|are)\s+(?:also\s+)?part\s+of\s+the\s+cast|"
+    r"rounds?\s+out\s+the\s+cast|leads?\s+the\s+cast|headlines?|toplines?|fronts?)\b"
+)
+_JOIN_OK = re.compile(r"^\s*(?:the\s+)?(?:cast|ensemble|film|movie|sequel|spinoff|spin-off|project|[A-Z])")
+_AS_CHAR = re.compile(rf"^(?:[^.;:]{{0,60}}?)\bas\s+{_CHAR}")
+_PLAYS_CHAR = re.compile(rf"^\s*{_CHAR}")
+_OBJECT_TRIGGER = re.compile(
+    r"(?:\b(?:starring|stars|co-starring|co-stars|featuring|cast includes|cast also includes|cast of|also stars|"
+    r"with appearances? (?:from|by)|appearance (?:from|by)|cameos? (?:from|by)|played by|portrayed by|voiced by|"
+    r"alongside|opposite)\s+(?:[a-z][\w-]*\s+){0,3})$"
+)
+_LIST_GAP = re.compile(
+    r"^[\s,]*(?:(?:and|as well as|along with|plus|with|&)\s+)?(?:(?:the\s+late|series\s+mainstays?|co-stars?|"
+    r"newcomers?|veterans?|fellow|returning|stars?|actors?|actress(?:es)?|real-life\s+\w+|[a-z]+)\s+){0,3}[\s,]*$"
+)
+_NEGATED = re.compile(r"\b(?:not|n't|never|no longer|won't)\b")
+_ROLE = r"(?:director|writer|producer|ceo|star|studio|screenwriter|creator|author|filmmaker|composer|president|chairman|executive)s?"
+# "director" in lower case (or a bare capitalised "Director") is a job; "the Director" is a character.
+_ROLE_WORDS = re.compile(rf"^(?:(?:the\s+)?{_ROLE}|(?i:{_ROLE}))$")
+
+
+def _character(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    raw = raw.strip().rstrip(".").strip()
+    if re.fullmatch(r"(?i)(?:he|she|they|it|who|that|this|these|those|his|her|their)(?:['’]s|['’]re)?", raw):
+        return None
+    if raw.lower().startswith("the ") and raw[4:5].islower():
+        return None
+    if _ROLE_WORDS.match(raw):
+        return None
+    return raw[0].upper() + raw[1:]
+
+
+def cast_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
+    """Cast claims made by one sentence (see module docstring)."""
+    text = sentence.text
+    names = ctx.names_in(sentence)
+    if not names:
+        return
+    found: dict[str, tuple[NameSpan, str | None, str, int]] = {}
+
+    def add(n: NameSpan, character: str | None, rule: str, pos: int) -> None:
+        old = found.get(n.name)
+        if old is None or (character and not old[1]):
+            found[n.name] = (n, character, rule, pos)
+
+    for i, n in enumerate(names):
+        e = n.end - sentence.start
+        m = _VERB.match(text[e:])
+        if not m:
+            continue
+        verb = m.group("verb")
+        if _NEGATED.search(m.group(0)):
+            continue
+        rest = text[e + m.end():]
+        if verb.startswith("join") and not _JOIN_OK.match(rest):
+            continue
+        character = None
+        if verb.startswith(("play", "portray", "voice")):
+            cm = _PLAYS_CHAR.match(rest)
+            character = cm.group("char") if cm else None
+        else:
+            cm = _AS_CHAR.match(rest)
+            character = cm.group("char") if cm else None
+        pos = n.end + m.end()
+        # the list of names before the verb: "X, Y and the late Z reprise their roles"
+        subjects = [n]
+        j = i
+        while j > 0:
+            gap = ctx.text[names[j - 1].end: names[j].start]
+            if not _LIST_GAP.match(gap):
+                break
+            subjects.insert(0, names[j - 1])
+            j -= 1
+        for k, subject in enumerate(subjects):
+            add(subject, _character(character) if k == len(subjects) - 1 else None, f"cast.verb_{verb.split()[0]}", pos)
+
+    for i, n in enumerate(names):
+        s = n.start - sentence.start
+        before = text[max(0, s - 60): s]
+        trig = _OBJECT_TRIGGER.search(before[:1].lower() + before[1:] if before.strip() == before.lstrip() else before)
+        if not trig and re.match(r"^\s*[A-Z]", before):
+            trig = _OBJECT_TRIGGER.search(before.lstrip()[0].lower() + before.lstrip()[1:])
+        if not trig:
+            continue
+        word = trig.group(0).split()[0]
+        if word in ("alongside", "opposite") and not re.search(r"\b(?:star|stars|starring|cast|plays|role)\b", text):
+            continue
+        character = None
+        if word in ("played", "portrayed", "voiced"):
+            cm = re.search(rf"{_CHAR}\s*,?\s*(?:\(|is\s+|was\s+|will\s+be\s+)?$", text[: max(0, s - len(trig.group(0)))].rstrip(", ("))
+            character = cm.group("char") if cm and not is_name_of_person(ctx, cm.group("char")) else None
+        after = text[n.end - sentence.start:]
+        am = re.match(rf"^\s+as\s+{_CHAR}", after)
+        if am:
+            character = am.group("char")
+        add(n, _character(character), f"cast.object_{word}", n.end)
+        # the rest of the list: "starring X, Y and Z" / "starring Ana de Armas as Eve, ..."
+        prev = n
+        for nxt in names[i + 1:]:
+            gap = ctx.text[prev.end: nxt.start]
+            gm = re.match(rf"^\s+as\s+{_CHAR}", gap + nxt.name)
+            if gm or not _LIST_GAP.match(gap):
+                break
+            add(nxt, None, f"cast.object_{word}", nxt.end)
+            prev = nxt
+
+    for n in names:
+        s, e = n.start - sentence.start, n.end - sentence.start
+        # "the Director (Anjelica Huston)" / "Rooney (Unity Phelan)"
+        if text[max(0, s - 1): s] == "(" and text[e: e + 1] == ")":
+            cm = re.search(rf"{_CHAR}\s*\($", text[:s])
+            if cm and not _ROLE_WORDS.match(cm.group("char")) and not _is_film(ctx, sentence, cm.start("char")):
+                outer = cm.group("char")
+                if not is_name_of_person(ctx, outer) or len(outer.split()) == 1:
+                    add(n, _character(outer), "cast.paren_actor", n.end)
+        # "Keanu Reeves (John Wick)"
+        pm = re.match(rf"^\s*\({_CHAR}\)", text[e:])
+        if pm and not _is_film(ctx, sentence, e + pm.start("char")) and not pm.group("char").isupper():
+            inner = pm.group("char")
+            if not is_name(inner) or re.search(r"\b(?:star|stars|cast|plays|role)\b", text):
+                if not re.search(r"\b(?:wrote|written|rewrite|produc\w+|direct\w*)\b", text):
+                    add(n, _character(inner), "cast.paren_character", n.end)
+
+    for name, (n, character, rule, pos) in found.items():
+        film, written, explicit = ctx.film_for(sentence, pos, prefer_after=True)
+        if film is None:
+            continue
+        yield claim(ctx, sentence, film=film, film_written=written, field="cast", value=name,
+                    character=character, confidence=0.8 if explicit else 0.65, extractor=rule)
+
+
+def is_name_of_person(ctx: DocContext, text: str) -> bool:
+    return any(n.name == text for n in ctx.names) and text.casefold() not in {t.casefold() for t in ctx.films.titles}
+
+
+def _is_film(ctx: DocContext, sentence: Sentence, pos: int) -> bool:
+    p = sentence.start + pos
+    return any(m.start <= p < m.end for m in ctx.films.mentions)

@@ -1,0 +1,116 @@
+"""What every extraction rule needs to know about one document, computed once.
+
+Rules are pure functions of (DocContext, Sentence) -> claims; the context holds the sentences, the
+film index, the people named in the text (and who is only the article's author), and the date
+relative expressions are anchored to.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Sequence
+
+from pipeline.extract.films import FilmIndex, FilmMention, find_films
+from pipeline.extract.people import NameSpan, find_names, surname_index
+from pipeline.extract.sentences import Sentence, split_sentences
+from pipeline.model import Claim, Document, WatchFilm
+
+_BYLINE = re.compile(
+    r"(?:^|\n)\s*(?:By|BY|Author:?|Written by|Posted by|Words by|Reviewed by)\s+"
+    r"(?P<name>[A-Z][\w'’.-]+(?:\s+(?:de|van|von|da|di|le|la)?\s*[A-Z][\w'’.-]+){1,3})"
+    r"|(?:^|\n)\s*(?P<name2>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,2})\s*(?://|\|)\s*(?:Articles|Posts|Stories)"
+)
+_SURNAME_TOKEN = re.compile(r"(?<![\w'’])(?:(?:de|De|van|Van|von|Von|da|Da|di|Di|del|Del|la|La|le|Le)\s+)?[A-Z][\w'’-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class DocContext:
+    """One document prepared for the rules (see module docstring)."""
+
+    document: Document
+    text: str
+    sentences: tuple[Sentence, ...]
+    films: FilmIndex
+    names: tuple[NameSpan, ...]
+    surnames: dict[str, str]
+    authors: frozenset[str]
+    anchor: date | None
+
+    def names_in(self, sentence: Sentence) -> list[NameSpan]:
+        """Person names in a sentence (offsets into the document text), surnames resolved.
+
+        Film titles and the article's authors are never names here.
+        """
+        out = [n for n in self.names if sentence.start <= n.start and n.end <= sentence.end]
+        taken = [(n.start, n.end) for n in out]
+        for m in _SURNAME_TOKEN.finditer(sentence.text):
+            s, e = sentence.start + m.start(), sentence.start + m.end()
+            full = self.surnames.get(m.group(0).casefold())
+            if full and not any(a < e and s < b for a, b in taken):
+                out.append(NameSpan(full, s, e))
+        film_keys = {t.casefold() for t in self.films.titles}
+        film_spans = [(f.start, f.end) for f in self.films.mentions]
+        out = [
+            n for n in out
+            if n.name.casefold() not in self.authors and n.name.casefold() not in film_keys
+            and not any(a <= n.start and n.end <= b for a, b in film_spans)
+        ]
+        return sorted(out, key=lambda n: n.start)
+
+    def film_for(self, sentence: Sentence, pos: int, *, prefer_after: bool = False) -> tuple[str | None, str | None, bool]:
+        """(film, as written, explicit) for a claim at `pos` in a sentence.
+
+        The nearest non-modifier mention before `pos` (or after it when `prefer_after`), else the
+        other side, else the paragraph's topic film (explicit False).
+        """
+        mentions = self.films.within(sentence.start, sentence.end)
+        before = [m for m in mentions if m.end <= pos]
+        after = [m for m in mentions if m.start >= pos]
+        order: list[list[FilmMention]] = [after, before] if prefer_after else [before, after]
+        for group in order:
+            if group:
+                m = group[-1] if group is before else group[0]
+                return m.film, m.written, True
+        topic = self.films.topic(sentence)
+        return topic, topic, False
+
+
+def build_context(document: Document, watchlist: Sequence[WatchFilm] = ()) -> DocContext:
+    """Split, index films and people, find authors: everything rules share."""
+    text = document.text or ""
+    sentences = tuple(split_sentences(text))
+    authors = {m.group("name") or m.group("name2") for m in _BYLINE.finditer(text)}
+    authors |= set(_structured_authors(document.structured))
+    all_names = find_names(text)
+    people = frozenset(n.name.casefold() for n in all_names)
+    films = find_films(text, sentences, watchlist, title=document.title, people=people)
+    author_keys = frozenset(a.casefold() for a in authors if a)
+    full_names = [n.name for n in all_names if n.name.casefold() not in author_keys]
+    return DocContext(
+        document=document,
+        text=text,
+        sentences=sentences,
+        films=films,
+        names=tuple(all_names),
+        surnames=surname_index(full_names),
+        authors=author_keys,
+        anchor=document.published,
+    )
+
+
+def _structured_authors(objects: tuple[dict[str, Any], ...]) -> list[str]:
+    out: list[str] = []
+    for obj in objects:
+        author = obj.get("author")
+        for a in author if isinstance(author, list) else [author]:
+            if isinstance(a, dict) and isinstance(a.get("name"), str):
+                out.append(a["name"])
+            elif isinstance(a, str):
+                out.append(a)
+    return out
+
+
+def claim(ctx: DocContext, sentence: Sentence, **fields: Any) -> Claim:
+    """A Claim whose evidence is `sentence`, with offsets into the document text."""
+    return Claim(evidence=sentence.text, evidence_start=sentence.start, evidence_end=sentence.end, **fields)

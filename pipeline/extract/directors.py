@@ -1,0 +1,89 @@
+"""Director claims: "directed by X", "dir. X", "director X", "X directs / will direct".
+
+A role word counts only in lower case (or capitalised with no article before it): "the Director
+(Anjelica Huston)" is a character. "JOHN WICK director Chad Stahelski" says who directed JOHN WICK;
+"X is not directing this movie" says nothing about who directs this one, so negated statements
+produce no claim for the sentence's film.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from pipeline.extract.context import DocContext, claim
+from pipeline.extract.people import NameSpan
+from pipeline.extract.sentences import Sentence
+from pipeline.model import Claim
+
+# Text right before a name that makes it the director.
+_BEFORE = re.compile(
+    r"(?:\b(?:directed|helmed|co-directed|direction)\s+by|\bdir\.|(?<![Tt]he )(?<![Tt]he new )(?<!\w)(?:writer[-/])?"
+    r"(?:co-)?(?:[Dd]irector|filmmaker-director|director-writer))"
+    r"\s*:?\s*(?:(?:and\s+)?(?:co-?writer|writer|producer|star|filmmaker|auteur|helmer|the|Oscar[- ]winning|"
+    r"Oscar[- ]winner|acclaimed|veteran|visionary|[a-z]+-winning|cult|Mexican|British|American|French|Korean|"
+    r"Japanese|Indian|Canadian|Australian|German|Italian|Spanish)\s+){0,3}$"
+)
+# Other kinds of director, never a film's director.
+_NOT_FILM_DIRECTOR = re.compile(
+    r"\b(?:casting|art|creative|music|musical|photography|managing|executive|assistant|unit|artistic|technical|"
+    r"program(?:ming)?|festival|marketing|communications?|general|associate|production|research|campaign|"
+    r"sports|athletic|funeral|medical|news|editorial|regional|national|state|finance|financial|hr|it|former|"
+    r"stunt|second[- ]unit|animation|fight|dance|choreograph\w*|vfx|effects)\s+$",
+    re.IGNORECASE,
+)
+_AFTER = re.compile(
+    r"^\s*(?:\([^)]{0,80}\)\s*)?(?:,\s*who\s+)?(?:(?:also|will|is|was|has|had|would|to|set to|is set to|is slated to|"
+    r"has signed on to|signed on to|is attached to|attached to|is on board to|returns to|is returning to|came on to|"
+    r"tapped to|hired to|now|then|later|will now)\s+)*"
+    r"(?P<verb>directs|directed|directing|direct|helms|helmed|helming|helm|co-directs|co-directed|write and direct|"
+    r"writes and directs|wrote and directed|will write and direct|to write and direct)\b"
+)
+_NEGATED = re.compile(
+    r"\b(?:not|n't|never|no longer|won't|declined|passed|exited|left|stepped down|replaced|instead of|rather than)\b",
+    re.IGNORECASE,
+)
+
+
+def _film_before_role(ctx: DocContext, sentence: Sentence, role_start: int) -> tuple[str, str] | None:
+    """The film right before a role word: "JOHN WICK director X", "Parasite's director X"."""
+    for m in ctx.films.within(sentence.start, sentence.end, subjects_only=False):
+        gap = ctx.text[m.end: role_start]
+        if m.end <= role_start and re.fullmatch(r"\s*(?:['’]s?\s*)?(?:writer[-/])?", gap):
+            return m.film, m.written
+    return None
+
+
+def director_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
+    """Director claims made by one sentence."""
+    text = sentence.text
+    if not re.search(r"direct|dir\.|helm", text, re.IGNORECASE):
+        return
+    for name in ctx.names_in(sentence):
+        s, e = name.start - sentence.start, name.end - sentence.start
+        before = text[max(0, s - 80): s]
+        after = text[e: e + 90]
+        m_before = _BEFORE.search(before)
+        if m_before and not _NOT_FILM_DIRECTOR.search(before[: m_before.start()]):
+            film = _film_before_role(ctx, sentence, sentence.start + max(0, s - 80) + m_before.start())
+            if film is not None:
+                yield _claim(ctx, sentence, name, film[0], film[1], 0.85, "director.film_role")
+                continue
+            if _NEGATED.search(after[:40]) and re.search(r"direct", after[:60]):
+                continue
+            f, w, explicit = ctx.film_for(sentence, name.start)
+            if f:
+                yield _claim(ctx, sentence, name, f, w, 0.8 if explicit else 0.65, "director.by")
+            continue
+        m_after = _AFTER.match(after)
+        if m_after:
+            if _NEGATED.search(after[: m_after.start("verb")]):
+                continue
+            verb_end = name.end + m_after.end()
+            f, w, explicit = ctx.film_for(sentence, verb_end, prefer_after=m_after.group("verb").endswith("ed") or True)
+            if f:
+                yield _claim(ctx, sentence, name, f, w, 0.8 if explicit else 0.6, "director.verb")
+
+
+def _claim(ctx: DocContext, sentence: Sentence, name: NameSpan, film: str, written: str | None, conf: float, rule: str) -> Claim:
+    return claim(ctx, sentence, film=film, film_written=written, field="director", value=name.name,
+                 confidence=conf, extractor=rule)

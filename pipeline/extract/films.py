@@ -1,0 +1,287 @@
+"""Which films a text talks about, and where.
+
+Two sources of titles: the analyst's watch-list (matched in any case, with or without subtitle
+and franchise prefix, never inside other words) and, for films not on it, titles discovered in the
+text itself (ALL-CAPS or quoted title spans, or title-case spans next to film words such as
+"(2025)", "the film", "sequel", "release date for", "hits theaters"). Every discovered title is
+then matched everywhere in the document like a watch-list title.
+
+Mentions used as modifiers ("the John Wick spinoff", "JOHN WICK director", "as John Wick") are
+kept but flagged, so that rules attribute claims to the film the sentence is about. A paragraph's
+topic film resolves "the film", "the movie", "the spinoff" and "it".
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from pipeline.extract.people import NOT_NAME_WORDS, is_name
+from pipeline.extract.sentences import Sentence
+from pipeline.film_identity import film_key
+from pipeline.model import WatchFilm
+
+_SMALL = r"(?:of|the|a|an|and|in|on|at|to|for|or|vs\.?|with|from|de|la|le|des|du|von|is|my|your|no)"
+_TWORD = r"(?:[A-Z0-9][\w'’&!?.-]*\w|[A-Z0-9])"
+_JOIN = _SMALL.replace("and|", "").replace("|or|", "|")
+TITLE_CASE_RE = re.compile(
+    rf"(?<![\w'’]){_TWORD}(?:\s+(?:{_JOIN}\s+)*{_TWORD})*(?:\s*[:–—]\s*{_TWORD}(?:\s+(?:{_JOIN}\s+)*{_TWORD})*){{0,2}}"
+    rf"|(?<![\w'’]){_TWORD}(?:\s+{_TWORD})*\s+-\s+{_TWORD}(?:\s+{_TWORD})*"
+)
+_CAPS_WORD = r"[A-Z0-9][A-Z0-9'’&.!?]*[A-Z0-9!?]|[A-Z0-9]"
+ALL_CAPS_RE = re.compile(rf"(?<![\w'’])(?:{_CAPS_WORD})(?:(?:\s+|\s*[:–—-]+\s*)(?:{_CAPS_WORD}))*(?![\w])")
+QUOTED_RE = re.compile(r"(?:(?<!\w)[\"“‘']|(?<=\w[\"“]))(?P<t>[A-Z0-9][^\"“”‘’\n]{0,70}?[\w!?)])[\"”’'](?!\w)")
+
+_ACRONYMS = frozenset(
+    "USA US UK U.S. U.K. TV DVD CEO CFO NBA NFL MLB HBO IMAX AMC FAQ LGBTQ COVID NEW UPDATE EXCLUSIVE WATCH READ "
+    "MORE VIDEO PHOTOS PHOTO RELATED ADVERTISEMENT SPOILERS SPOILER NOTE BREAKING OK AM PM FBI CIA NASA BBC CNN "
+    "ABC NBC CBS AP AFP EU UN SAG AFTRA WGA DGA AMPAS BAFTA PG PG-13 R NC-17 VOD DC MCU SVOD AVOD 3D 4K HD "
+    "I II III IV V VI ID Q&A RSS PDF HTML USD EST PST GMT THE AND".split()
+)
+_STRONG_LEFT = re.compile(
+    r"(?:\b(?:film|movie|picture|feature|spinoff|spin-off|sequel|prequel|remake|reboot|documentary|adaptation|"
+    r"biopic|blockbuster|thriller|release date for|release of|premiere of|cast of|trailer for|teaser for|"
+    r"directed|directing|helmed|helming|to direct|will direct|stars in|star in|starred in|starring in|appears in|"
+    r"appearance in|role in|seen in|scenes for|events of|plot of|sequel to|follow-up to|"
+    r"returns? for|premiere of|screening of|release for)\s+(?:the\s+(?=[A-Z][a-z]+\s+[A-Z]))?)$"
+)
+_STRONG_RIGHT = re.compile(
+    r"^(?:\s*\((?:19|20)\d\d\)|\s*\(dir\.|\s*\(directed|['’]s?\s+(?:release|premiere|director|trailer|cast|sequel|"
+    r"box[- ]office|opening)|\s+(?:is|was|will|has|finally)?\s*(?:(?:is\s+)?(?:coming to|set for|set to (?:open|hit|arrive|debut|premiere)|"
+    r"slated|scheduled|due out|dated for|arriving|arrives|hitting|hits (?:theat|cinema)|opening in|opens (?:in|on)|"
+    r"premieres|premiered|debuts|debuted|bows|lands|gets? (?:a |its |new )?(?:new )?release date|trailer|teaser|"
+    r"sequel|spinoff|spin-off|release date|box office|opening weekend|director|cast (?:includes|members?)|"
+    r"(?:will )?(?:be )?released)))"
+)
+_MODIFIER_RIGHT = re.compile(
+    r"^\s*(?:['’]s?\s+)?(?:spinoffs?|spin-offs?|sequels?|prequels?|franchise|series|universe|saga|movies|films|"
+    r"trilogy|director|producers?|team|characters?|world|writers?|creators?|installments?|fandom|fans|"
+    r"movie series|film series|star\b)"
+)
+_MODIFIER_LEFT = re.compile(r"(?:\b(?:as|the third|the first|the second|the fourth|each new|every|another|a|new|previous)\s+)$")
+_MODIFIER_MOVIE = re.compile(r"^\s+(?:movie|film)\b")
+_PERSONLIKE_OK = re.compile(r"^(?:\s*\((?:19|20)\d\d\)|\s*\(dir\.|\s+(?:spinoff|spin-off|sequel|prequel|franchise|movies|films)\b)")
+# Shapes only titles have: "John Wick: Chapter 3", "X – Subtitle" inside prose, "John Wick 3".
+_TITLE_SHAPE = re.compile(
+    r"[:–—]\s*(?:Chapter|Part|Volume|Vol\.|Episode)\s+\w+|\w\s[–—]\s[A-Z]|^(?:[A-Z][a-z]+\s+){1,3}[2-9]$"
+)
+_BLOCK_AFTER = re.compile(r"^(?:\s+(?:\d+|II+|IV|V|VI|Part|Chapter|Vol\.?|Volume)\b|\s*[:–—]\s*(?:Chapter|Part|Vol)\b)")
+
+
+@dataclass(frozen=True, slots=True)
+class FilmMention:
+    """One place where the text names a film."""
+
+    film: str
+    written: str
+    start: int
+    end: int
+    modifier: bool
+    watched: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FilmIndex:
+    """All film mentions of a document, its main film, and per-paragraph topic films."""
+
+    mentions: tuple[FilmMention, ...]
+    main: str | None
+    paragraph_mentions: dict[int, tuple[FilmMention, ...]] = field(default_factory=dict)
+    titles: frozenset[str] = frozenset()
+
+    def within(self, start: int, end: int, *, subjects_only: bool = True) -> list[FilmMention]:
+        """Mentions inside [start, end); by default without modifier uses."""
+        i = bisect_right([m.start for m in self.mentions], start - 1)
+        out = []
+        for m in self.mentions[i:]:
+            if m.start >= end:
+                break
+            if m.end <= end and (not subjects_only or not m.modifier):
+                out.append(m)
+        return out
+
+    def topic(self, sentence: Sentence) -> str | None:
+        """The film a sentence without a title of its own is about ("the film", "it").
+
+        The page's main film when the paragraph has named it so far, else the film the paragraph
+        named last before this sentence, else the main film.
+        """
+        earlier = [
+            m for m in self.paragraph_mentions.get(sentence.paragraph, ()) if m.start < sentence.start
+        ]
+        if not earlier or any(m.film == self.main for m in earlier):
+            return self.main
+        return earlier[-1].film
+
+
+def _display(written: str) -> str:
+    """Title-case a title written in ALL CAPS ("LIVE FREE OR DIE HARD" -> "Live Free or Die Hard")."""
+    if not written.isupper():
+        return written
+    words = written.title().split(" ")
+    small = {"Of", "The", "A", "An", "And", "In", "On", "At", "To", "For", "Or", "With", "From"}
+    return " ".join(w.lower() if i and w in small else w for i, w in enumerate(words))
+
+
+def _flex(title: str) -> str:
+    """A regex for a title that tolerates any dash/colon punctuation and spacing between words."""
+    parts = re.split(r"\s*[:–—-]\s*|\s+", title.strip())
+    return r"(?:\s*[:–—-]\s*|\s+)".join(re.escape(p) for p in parts if p)
+
+
+def title_variants(film: WatchFilm) -> list[str]:
+    """Ways a text writes a watch-list title: itself, its aliases, without subtitle, numbered."""
+    out = [film.title, *film.aliases]
+    for title in [film.title, *film.aliases]:
+        pieces = [p for p in re.split(r"\s*[:–—]\s*|\s+-\s+", title) if p]
+        if len(pieces) < 2:
+            continue
+        head = pieces[0]
+        out.append(" ".join(pieces[:-1]) if len(pieces) > 2 else title)
+        if len(pieces) > 2:
+            out.append(f"{pieces[0]}: {pieces[1]}")
+        for piece in pieces[1:]:
+            num = re.fullmatch(r"(?:Chapter|Part|Vol\.?|Volume|Episode)\s+(\w+)", piece)
+            if num:
+                out += [f"{head} {num.group(1)}", f"{head} {piece}"]
+            elif piece == pieces[-1] and len(piece) >= 5 and not re.match(r"(?:The )?(?:Movie|Film)\b", piece):
+                out.append(piece)
+    seen: dict[str, str] = {}
+    for v in out:
+        seen.setdefault(film_key(v), v)
+    return sorted(seen.values(), key=len, reverse=True)
+
+
+def _discover(text: str, title: str | None, people: frozenset[str]) -> list[str]:
+    """Titles of films the text names that are not on the watch-list (see module docstring)."""
+    found: list[str] = []
+    caps_total = len(re.findall(r"\b[A-Z]{2,}\b", text))
+    words_total = max(1, len(re.findall(r"\w+", text)))
+    shouting = caps_total / words_total > 0.15
+    if not shouting:
+        for m in ALL_CAPS_RE.finditer(text):
+            span = m.group(0).strip(" :–—-")
+            letters = re.sub(r"[^A-Z]", "", span)
+            line = text[text.rfind("\n", 0, m.start()) + 1: (text.find("\n", m.end()) + 1 or len(text) + 1) - 1]
+            if len(letters) < 4 or re.match(r"(?:CHAPTER|PART|SEASON|EPISODE)\b", span) or span in _ACRONYMS or all(w in _ACRONYMS for w in span.split()):
+                continue
+            if line.strip() == m.group(0).strip() and len(span.split()) > 3:
+                continue  # an all-caps heading line, not a title inside prose
+            found.append(span)
+    for m in QUOTED_RE.finditer(text):
+        t = m.group("t").strip()
+        words = t.split()
+        if len(words) > 8 or t.endswith((".", ",")):
+            continue
+        caps = sum(1 for w in words if w[:1].isupper() or w[:1].isdigit())
+        small = sum(1 for w in words if re.fullmatch(_SMALL, w))
+        if caps + small == len(words) and caps >= 1 and t.casefold() not in people:
+            found.append(t)
+    for source in ([text] + ([title] if title else [])):
+        for m in TITLE_CASE_RE.finditer(source):
+            span = m.group(0).strip(" :–—-")
+            words = span.split()
+            if not re.search("[A-Za-z]", span) or re.match(r"(?:Chapter|Part|Season|Episode|Vol)", span):
+                continue
+            if not words or all(w.lower().strip(".,!?'’") in NOT_NAME_WORDS for w in words):
+                continue
+            if span.isupper() or re.search(r"\b[A-Z]{2,}[A-Z0-9]*\b", span):
+                continue  # ALL-CAPS titles are found above
+            left = source[max(0, m.start() - 40): m.start()]
+            right = source[m.end(): m.end() + 50]
+            # a leading sentence word is not part of the title ("Fast forward to 2025, and Ballerina")
+            while len(words) > 1 and words[0].lower() in NOT_NAME_WORDS and words[0] != "The":
+                words = words[1:]
+            span = " ".join(words)
+            if len(re.findall("[A-Za-z]", span)) < 2:
+                continue
+            if not (_STRONG_LEFT.search(left) or _STRONG_RIGHT.match(right) or _TITLE_SHAPE.search(span)):
+                continue
+            if (span.casefold() in people or is_name(span)) and not _PERSONLIKE_OK.match(right):
+                continue  # "Keanu Reeves stars" is a person; "John Wick (dir. ...)" is a film
+            found.append(span)
+    return found
+
+
+def find_films(
+    text: str,
+    sentences: Sequence[Sentence],
+    watchlist: Sequence[WatchFilm] = (),
+    *,
+    title: str | None = None,
+    people: frozenset[str] = frozenset(),
+) -> FilmIndex:
+    """Index every film mention in `text` (watch-list titles first, then discovered ones)."""
+    patterns: list[tuple[str, str, bool]] = []  # (variant, resolved title, watched)
+    for film in watchlist:
+        for v in title_variants(film):
+            patterns.append((v, film.title, True))
+    watched_keys = {film_key(v) for v, _, _ in patterns}
+    discovered: dict[str, list[str]] = {}
+    for t in _discover(text, title, people):
+        k = film_key(t)
+        if k and k not in watched_keys:
+            discovered.setdefault(k, []).append(t)
+    for k, writings in discovered.items():
+        patterns.append((writings[0], "", False))
+    patterns.sort(key=lambda p: len(p[0]), reverse=True)
+
+    taken: list[tuple[int, int]] = []
+    raw: list[tuple[int, int, str, bool, str]] = []
+    for variant, resolved, watched in patterns:
+        rx = re.compile(rf"(?<![\w'’]){_flex(variant)}(?![\w])", re.IGNORECASE)
+        for m in rx.finditer(text):
+            written = m.group(0)
+            if written.islower() and not variant.islower():
+                continue  # "a ballerina" is not BALLERINA
+            if _BLOCK_AFTER.match(text[m.end(): m.end() + 12]) and not re.search(r"\d$", written):
+                continue  # "Ballerina 2", "John Wick: Chapter 3" are other films
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            taken.append((m.start(), m.end()))
+            raw.append((m.start(), m.end(), written, watched, resolved))
+    raw.sort()
+
+    # Discovered titles resolve to their most common mixed-case writing.
+    writings: dict[str, Counter[str]] = {}
+    for s, e, written, watched, resolved in raw:
+        if not watched:
+            writings.setdefault(film_key(written), Counter())[written] += 1
+    canonical = {}
+    for k, counter in writings.items():
+        mixed = [w for w, _ in counter.most_common() if not w.isupper()]
+        canonical[k] = mixed[0] if mixed else _display(counter.most_common(1)[0][0])
+
+    mentions = []
+    for s, e, written, watched, resolved in raw:
+        film = resolved if watched else canonical[film_key(written)]
+        right = text[e: e + 30]
+        left = text[max(0, s - 20): s]
+        modifier = bool(_MODIFIER_RIGHT.match(right)) or bool(_MODIFIER_LEFT.search(left) and _MODIFIER_MOVIE.match(right))
+        modifier = modifier or bool(re.search(r"\b[Aa]s\s+$", left))
+        line_start = text.rfind("\n", 0, s) + 1
+        # titles in parentheses are credits ("Len Wiseman (UNDERWORLD) directs"), not the subject
+        modifier = modifier or text.rfind("(", line_start, s) > text.rfind(")", line_start, s)
+        mentions.append(FilmMention(film, written, s, e, modifier, watched))
+
+    counts: Counter[str] = Counter()
+    for m in mentions:
+        counts[m.film] += 1 if not m.modifier else 0.25  # type: ignore[assignment]
+    if title:
+        for m in mentions:
+            if re.search(rf"(?<!\w){_flex(m.written)}(?!\w)", title, re.IGNORECASE):
+                counts[m.film] += 3  # type: ignore[assignment]
+    main = max(counts, key=lambda f: (counts[f], -min(x.start for x in mentions if x.film == f))) if counts else None
+
+    by_para: dict[int, list[FilmMention]] = {}
+    starts = [s.start for s in sentences]
+    for m in mentions:
+        if m.modifier:
+            continue
+        i = bisect_right(starts, m.start) - 1
+        if i >= 0:
+            by_para.setdefault(sentences[i].paragraph, []).append(m)
+    paragraphs = {p: tuple(ms) for p, ms in by_para.items()}
+    return FilmIndex(tuple(mentions), main, paragraphs, frozenset(m.film for m in mentions))

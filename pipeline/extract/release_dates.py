@@ -1,0 +1,157 @@
+"""Release-date claims: a date expression that a release word governs, with status, region, kind.
+
+A date counts only when a release trigger ("opens", "hits theaters", "set for", "release date",
+"arrives", "moved to", "premiered") stands near it and nothing says it is the date of something
+else (a box-office weekend, a trailer, a birthday, the article itself). The words just before a
+date decide its status: "originally planned for", "was set for", "moved from" make it `previous`.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from pipeline.extract.context import DocContext, claim
+from pipeline.extract.dates import DateMention, find_dates
+from pipeline.extract.sentences import Sentence
+from pipeline.model import Claim
+from pipeline.release_window import window
+
+TRIGGER = re.compile(
+    r"\b(?:releas\w*|open(?:s|ed|ing)?|premier\w*|debut\w*|arriv\w*|hit(?:s|ting)?\s+(?:theaters|theatres|cinemas|"
+    r"screens|the big screen|streaming|digital|[A-Z]\w+\+?)|in\s+(?:theaters|theatres|cinemas)|"
+    r"(?:coming|come|comes|heads?|heading|headed)\s+to|comes?\s+out|out\s+(?:on|in)|dated?|set\s+(?:for|to\s+\w+)|"
+    r"slated|scheduled|due\s+(?:out|in|on|for)|bows?|bowing|land(?:s|ing)?|launch\w*|stream\w*|available|"
+    r"drops?|dropping|mov(?:e|ed|es|ing)|push(?:ed|es|ing)?|delay\w*|bump\w*|shift\w*|planned|postpon\w*|"
+    r"reschedul\w*|expected|screen(?:s|ed|ing)|playing|lands?|in\s+time\s+for)\b",
+    re.IGNORECASE,
+)
+# The date belongs to something other than a release.
+NOT_RELEASE = re.compile(
+    r"\b(?:box[- ]office|grossed|grosses|earned|earning|earnings|weekend|trailers?|teasers?|posters?|first[- ]look|"
+    r"footage|clip|born|birthday|died|dies|death|passed away|aged?|published|updated|posted|interview\w*|filming|"
+    r"shoot(?:ing)?|shot|wrapped|production|announced|announcement|ceremony|awards?|nominat\w*|oscars?|tickets?|"
+    r"pre-?sales?|photos?|casting|cast|deal|signed|contract|lawsuit|strike|founded|acquired|married|since)\b",
+    re.IGNORECASE,
+)
+_STRONG_RELEASE = re.compile(
+    r"\b(?:release date|released|releases|release|in theaters|in theatres|in cinemas|hits theaters|opens|opening day)\b",
+    re.IGNORECASE,
+)
+PREVIOUS = re.compile(
+    r"\b(?:original(?:ly)?|previous(?:ly)?|initial(?:ly)?|formerly|earlier|once|"
+    r"was\s+(?:\w+\s+)?(?:set|scheduled|slated|planned|dated|due|expected|supposed|going|meant|pegged|targeting)|"
+    r"were\s+(?:set|scheduled|slated|planned)|had\s+been|instead\s+of|rather\s+than|before\s+(?:being|it\s+was)|"
+    r"(?:mov|push|delay|shift|bump|postpon|chang|switch|mov)\w*(?:\s+\w+){0,4}?\s+from|from\s+(?:its|their|the)\s+"
+    r"(?:original|previous|earlier|initial)|from)\s*$",
+    re.IGNORECASE,
+)
+_PREVIOUS_ANYWHERE = re.compile(
+    r"\b(?:original(?:ly)?|previous(?:ly)?|initial(?:ly)?|was\s+(?:\w+\s+)?(?:set|scheduled|slated|planned|dated|due)|"
+    r"had\s+been\s+(?:set|scheduled|slated|planned|dated))\b",
+    re.IGNORECASE,
+)
+_BACK_TO_CURRENT = re.compile(r"\b(?:to|now|until|but|instead|will|new)\b", re.IGNORECASE)
+_REGIONS = (
+    ("US", r"U\.?S\.?A?\.?|United States|America|North America|the States|stateside|domestic(?:ally)?"),
+    ("GB", r"U\.?K\.?|United Kingdom|Britain|Great Britain|British|England|UK and Ireland|Ireland"),
+    ("IN", r"India|Indian"), ("CA", r"Canada|Canadian"), ("AU", r"Australia|Australian"),
+    ("FR", r"France|French"), ("DE", r"Germany|German"), ("JP", r"Japan|Japanese"), ("CN", r"China|Chinese"),
+    ("KR", r"South Korea|Korea|Korean"), ("MX", r"Mexico|Mexican"), ("BR", r"Brazil|Brazilian"),
+    ("IT", r"Italy|Italian"), ("ES", r"Spain|Spanish"), ("NZ", r"New Zealand"),
+)
+_REGION_RE = [
+    (code, re.compile(
+        rf"\b(?:(?:in|across|throughout|for)\s+(?:the\s+)?(?:{names})\b|(?:{names})\s+(?:release|theaters|theatres|cinemas|"
+        rf"audiences|debut|premiere|opening|rollout|date)\b|\b(?:domestically|stateside)\b)"
+    ))
+    for code, names in _REGIONS
+]
+_KINDS = (
+    ("premiere", re.compile(r"\b(?:world premiere|(?:premiere[sd]?|debut(?:s|ed)?|screen(?:s|ed|ing)?|bow(?:s|ed)?)\s+at|"
+                            r"festival|Cannes|Venice|Sundance|Berlinale|Tribeca|SXSW|Telluride|TIFF|red carpet)\b", re.I)),
+    ("limited", re.compile(r"\b(?:limited (?:release|theatrical|run|engagement)|select (?:theaters|theatres|cinemas)|"
+                           r"platform release)\b", re.I)),
+    ("physical", re.compile(r"\b(?:Blu-?ray|DVD|4K (?:UHD|Ultra HD)|home (?:media|video|entertainment)|physical)\b", re.I)),
+    ("digital", re.compile(r"(?:\b(?:digital(?:ly)?|streaming|streams?|VOD|on demand|PVOD|Netflix|Hulu|Prime Video|"
+                           r"Amazon|HBO Max|Peacock|Apple TV\+?|download|premium video)\b|\b(?:Disney|Paramount)\+|\bMax\b)", re.I)),
+    ("tv", re.compile(r"\b(?:on (?:TV|television)|airs?|aired|broadcast|(?:ABC|NBC|CBS|BBC|FX|Fox|HBO|ITV|Channel 4)\b)", re.I)),
+    ("theatrical", re.compile(r"\b(?:theat(?:er|re)s?|theatrical(?:ly)?|cinemas?|big screen|box office|IMAX|wide release|"
+                              r"nationwide|multiplex|movie ?houses?)\b", re.I)),
+)
+
+
+def _kind(text: str) -> str:
+    for kind, rx in _KINDS:
+        if rx.search(text):
+            return kind
+    return "unspecified"
+
+
+def _region(text: str) -> str | None:
+    for code, rx in _REGION_RE:
+        if rx.search(text):
+            return code
+    return None
+
+
+def _skip_mention(sentence: Sentence, d: DateMention) -> bool:
+    """Dates that are identifiers or spans, not release statements ("(2014)", "2019's Parasite")."""
+    before = sentence.text[: d.start]
+    after = sentence.text[d.end:]
+    if d.form == "year":
+        if re.search(r"\(\s*$", before) and re.match(r"\s*\)", after):
+            return True
+        if re.match(r"\s*(?:['’]s|film|movie|sequel|original|version|remake|edition|model|season|election|World Cup)\b", after, re.I):
+            return True
+        if re.search(r"(?:since|between|until|by the end of|\bin the|of the|'s|’s|from the)\s+$", before, re.I):
+            return True
+    return False
+
+
+def release_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
+    """Release-date claims made by one sentence."""
+    text = sentence.text
+    if not TRIGGER.search(text):
+        return
+    mentions = [d for d in find_dates(text, ctx.anchor) if not _skip_mention(sentence, d)]
+    prev_end = 0
+    for d in mentions:
+        left = text[max(prev_end, d.start - 90): d.start]
+        right = text[d.end: d.end + 45]
+        prev_end = d.end
+        triggers_left = list(TRIGGER.finditer(left))
+        trigger_right = TRIGGER.search(right)
+        if not triggers_left and not trigger_right:
+            continue
+        t_dist = min(
+            [len(left) - t.end() for t in triggers_left] + ([trigger_right.start()] if trigger_right else [])
+        )
+        negs_left = list(NOT_RELEASE.finditer(left))
+        neg_right = NOT_RELEASE.search(right[:30])
+        n_dist = min([len(left) - n.end() for n in negs_left] + ([neg_right.start()] if neg_right else [10_000]))
+        if n_dist < t_dist and not _STRONG_RELEASE.search(text[max(0, d.start - 25): d.end + 25]):
+            continue
+        # "The trailer was released on ...": the thing released is not the film.
+        if triggers_left and negs_left and negs_left[0].start() < triggers_left[-1].start() and re.match(
+            r"trailer|teaser|poster|clip|footage|first", negs_left[0].group(0), re.I
+        ):
+            continue
+        film, written, explicit = ctx.film_for(sentence, sentence.start + d.start)
+        if film is None:
+            continue
+        status = "current"
+        if PREVIOUS.search(left.rstrip() + " ") or PREVIOUS.search(left):
+            status = "previous"
+        elif _PREVIOUS_ANYWHERE.search(left) and not _BACK_TO_CURRENT.search(left[_PREVIOUS_ANYWHERE.search(left).end():]):  # type: ignore[union-attr]
+            status = "previous"
+        near = text[max(0, d.start - 80): d.end + 80]
+        win = window(d.value) if d.value else None
+        confidence = 0.55 + (0.2 if explicit else 0) + (0.1 if d.precision == "day" else 0) - (0.1 if d.relative else 0)
+        yield claim(
+            ctx, sentence,
+            film=film, film_written=written, field="release_date", value=d.value,
+            precision=win.precision if win else None,  # type: ignore[arg-type]
+            start=win.start if win else None, end=win.end if win else None,
+            status=status, region=_region(near), kind=_kind(near),  # type: ignore[arg-type]
+            confidence=min(confidence, 0.95), extractor=f"release_date.{d.form}",
+        )
