@@ -98,7 +98,18 @@ def _value(c: ReportClaim) -> str:
     return c.value or "?"
 
 
+def _sides(claims: Sequence[ReportClaim]) -> str:
+    """Each value with the sources that hold it: "2025-06-06 (studio, cinema) ≠ 2024-07-07 (fans)"."""
+    holders: dict[str, set[str]] = {}
+    for c in claims:
+        holders.setdefault(_value(c), set()).add(c.source)
+    ranked = sorted(holders.items(), key=lambda item: (-len(item[1]), item[0]))
+    return " ≠ ".join(f"{value} ({', '.join(sorted(sources))})" for value, sources in ranked)
+
+
 def _old_new(e: ReportEvent) -> str:
+    if e.type == "conflict":
+        return _sides([*e.old, *e.new])
     old = ", ".join(sorted({_value(c) for c in e.old}))
     new = ", ".join(sorted({_value(c) for c in e.new}))
     if e.type == "new":

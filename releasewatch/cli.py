@@ -11,7 +11,7 @@ import click
 
 from pipeline.errors import PipelineError
 from releasewatch.errors import ReleasewatchError
-from releasewatch.output import shown_url
+from releasewatch.output import report_width, shown_url
 
 DEFAULT_CONFIG = "releasewatch.toml"
 
@@ -149,7 +149,7 @@ def report(since: str | None, film: str | None, fmt: str, db: str | None, config
             events = list_events(s, since=since_at, film=film)
     except _errors() as exc:
         _fail(str(exc))
-    click.echo(render_json(events) if fmt == "json" else render_text(events), nl=fmt == "json")
+    click.echo(render_json(events) if fmt == "json" else render_text(events, width=report_width()), nl=fmt == "json")
 
 
 @main.command()

@@ -6,6 +6,7 @@ report: a cross-source date conflict and a same-source change, each with its sen
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from rich.console import Console
@@ -13,7 +14,7 @@ from rich.console import Console
 from pipeline.config import Config, SourceConfig
 from pipeline.model import WatchFilm
 from pipeline.report import render_text
-from releasewatch.output import print_crawl_summary
+from releasewatch.output import print_crawl_summary, report_width
 from releasewatch.sample_server import SampleSite
 from scrapers.crawl import run_crawl
 from storage.db import Database
@@ -66,9 +67,10 @@ def run_demo(db_file: Path) -> str:
     with database.session() as s:
         events = list_events(s)
     database.dispose()
-    report = render_text(events)
+    report = render_text(events, width=report_width())
     console.print("\n[bold]3. change report[/bold]")
-    console.print(report, markup=False)
+    sys.stdout.write(report)
+    sys.stdout.flush()
     console.print(f"The demo database is {db_file} (reset at each demo run); try "
                   f"`releasewatch report --db sqlite:///{db_file} --format json`.")
     return report

@@ -1,6 +1,7 @@
 """Rich tables for the CLI: what a person reads after a command."""
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,6 +11,11 @@ from rich.table import Table
 from sqlalchemy.engine import make_url
 
 console = Console(highlight=False)
+
+
+def report_width() -> int:
+    """Reports use the terminal's width, and at least 100 columns so that tables stay readable in a pipe."""
+    return max(100, shutil.get_terminal_size((120, 40)).columns)
 
 
 def shown_url(url: str) -> str:
