@@ -60,7 +60,11 @@ class ClaimState:
 
 def replay(history: Iterable[SnapshotClaims]) -> list[ReplayedEvent]:
     """Every event the history implies, in order; `history` must be in fetch order."""
-    state = ClaimState()
+    return replay_into(ClaimState(), history)
+
+
+def replay_into(state: ClaimState, history: Iterable[SnapshotClaims]) -> list[ReplayedEvent]:
+    """Apply `history` on top of `state` (changing it) and return the events each snapshot causes."""
     found: list[ReplayedEvent] = []
     for snap in history:
         page = (snap.source, snap.url)

@@ -1,10 +1,15 @@
-"""One changed page, stored and diffed in one unit of work.
+"""Changed pages, stored and diffed in one unit of work.
 
-The snapshot, its claims and the events they cause are written in the caller's transaction, so a
-failure leaves the database as it was: nothing half-stored, nothing lost, nothing duplicated.
+The snapshots, their claims and the events they cause are written in the caller's transaction, so
+a failure leaves the database as it was: nothing half-stored, nothing lost, nothing duplicated.
+
+A batch costs one query for the state before it, whatever its size; its snapshots are then
+replayed in memory one by one, exactly as `rediff` replays history, so a batch, page-by-page
+ingestion and a full recompute all yield the same events.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -12,10 +17,20 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pipeline.diff import diff
-from pipeline.model import Claim, Document, FetchedPage
+from pipeline.model import Claim, Document, FetchedPage, ObservedClaim
+from pipeline.replay import ClaimState, SnapshotClaims, replay_into
 from storage import repository
 from storage.models import Film
+
+
+@dataclass(frozen=True, slots=True)
+class PageVersion:
+    """One changed page to store: what was fetched, what it says, and its content hash."""
+
+    page: FetchedPage
+    document: Document
+    claims: Sequence[Claim]
+    content_hash: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,25 +40,59 @@ class IngestOutcome:
     events: int
 
 
-def _film_keys(s: Session, claims: Sequence[Claim]) -> frozenset[str]:
-    """The keys of the films these claims resolve to (creating films seen for the first time)."""
-    ids = {repository.resolve_film(s, c.film) for c in claims}
-    if not ids:
-        return frozenset()
-    return frozenset(s.scalars(select(Film.key).where(Film.id.in_(ids))))
+@dataclass(frozen=True, slots=True)
+class BatchOutcome:
+    pages: tuple[IngestOutcome, ...]
+    events: int
+
+
+def _film_keys_by_title(s: Session, titles: set[str]) -> dict[str, str]:
+    """Resolve every claimed film title to its film key (creating films seen for the first time)."""
+    ids = {title: repository.resolve_film(s, title) for title in titles}
+    keys = dict(s.execute(select(Film.id, Film.key).where(Film.id.in_(set(ids.values())))).tuples().all()) if ids else {}
+    return {title: keys[film_id] for title, film_id in ids.items()}
+
+
+def ingest_batch(s: Session, versions: Sequence[PageVersion], run_id: int | None, now: datetime) -> BatchOutcome:
+    """Store new versions of pages with their claims, diff every film they touch, store the events.
+
+    The films compared are those each page spoke about before and those it speaks about now, so a
+    claim that disappears is seen as well as one that appears.
+    """
+    key_of_title = _film_keys_by_title(s, {c.film for v in versions for c in v.claims})
+    films: set[str] = set(key_of_title.values())
+    for v in versions:
+        films |= repository.film_keys_of_page(s, v.page.source, v.page.url)
+    state = ClaimState()
+    by_page: dict[tuple[str, str], list[ObservedClaim]] = defaultdict(list)
+    for c in repository.current_claims(s, films):
+        by_page[(c.source, c.url)].append(c)
+    for page, claims in by_page.items():
+        state.apply(page, tuple(claims))
+    history = []
+    outcomes = []
+    for v in versions:
+        stored = repository.store_snapshot(s, v.page, v.document, v.claims, v.content_hash)
+        published = v.document.published or v.page.published_hint
+        observed = tuple(
+            ObservedClaim(claim_id, key_of_title[c.film], v.page.source, v.page.url, stored.snapshot_id,
+                          v.page.fetched_at, c, published)
+            for claim_id, c in zip(stored.claim_ids, v.claims, strict=True)
+        )
+        history.append(SnapshotClaims(v.page.source, v.page.url, stored.snapshot_id, v.page.fetched_at, observed))
+        outcomes.append((stored, len(stored.claim_ids)))
+    replayed = replay_into(state, history)
+    per_snapshot: dict[int, int] = defaultdict(int)
+    total = 0
+    for r in replayed:
+        added = repository.save_events(s, [r.event], run_id, now)
+        per_snapshot[r.snapshot_id] += added
+        total += added
+    return BatchOutcome(tuple(IngestOutcome(st.snapshot_id, n, per_snapshot[st.snapshot_id]) for st, n in outcomes), total)
 
 
 def ingest_page(s: Session, page: FetchedPage, document: Document, claims: Sequence[Claim],
                 content_hash: str, run_id: int | None, now: datetime) -> IngestOutcome:
-    """Store a new version of a page with its claims, diff the films it touches, store the events.
-
-    The films compared are those the page spoke about before and those it speaks about now, so a
-    claim that disappears is seen as well as one that appears.
-    """
-    keys = repository.film_keys_of_page(s, page.source, page.url) | _film_keys(s, claims)
-    before = repository.current_claims(s, keys)
-    stored = repository.store_snapshot(s, page, document, claims, content_hash)
-    after = repository.current_claims(s, keys | stored.film_keys)
-    events = diff(before, after)
-    new_events = repository.save_events(s, events, run_id, now)
-    return IngestOutcome(stored.snapshot_id, len(stored.claim_ids), new_events)
+    """Store one new version of a page: a batch of one."""
+    (outcome,) = ingest_batch(s, [PageVersion(page, document, claims, content_hash)], run_id, now).pages
+    return outcome
