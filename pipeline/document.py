@@ -229,6 +229,18 @@ def _language(tree: Any) -> str | None:
 # ---------------------------------------------------------------- main text
 
 
+def _emphasis(tree: Any) -> list[str]:
+    """Short title-like phrases set in italics or <cite> (how many sites write film titles)."""
+    out: list[str] = []
+    for el in tree.iter("i", "em", "cite"):
+        text = " ".join(el.text_content().split()).strip(" ,.;:")
+        if 1 <= len(text.split()) <= 8 and text[:1].isupper() and text not in out:
+            out.append(text)
+            if len(out) >= 200:
+                break
+    return out
+
+
 def _paragraphs(text: str) -> str:
     """Normalise whitespace: one paragraph a line, paragraphs separated by a blank line."""
     lines = (" ".join(line.split()) for line in text.splitlines())
@@ -334,6 +346,7 @@ def _read_html(
     day_first = bool(language and _DAY_FIRST_LANGS.match(language))
     published, updated = _metadata_dates(tree, objects)
     title = _title(tree, objects)
+    emphasis = _emphasis(tree)
     head_text = "" if published else _visible_head_text(tree)
     text = _paragraphs(_main_text(tree, url, warnings))[:MAX_TEXT_CHARS]
     if published is None:
@@ -346,7 +359,7 @@ def _read_html(
         warnings.append("no main text found")
     return Document(
         source=source, text=text, title=title, url=url, published=published, updated=updated,
-        language=language, structured=tuple(objects), warnings=tuple(warnings),
+        language=language, structured=tuple(objects), warnings=tuple(warnings), emphasis=tuple(emphasis),
     )
 
 

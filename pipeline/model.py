@@ -56,6 +56,9 @@ class Document:
     language: str | None = None
     structured: tuple[dict[str, Any], ...] = ()
     warnings: tuple[str, ...] = ()
+    # Short italic/emphasised/cited phrases of the page (HTML <i>, <em>, <cite>): sites set film
+    # titles that way, so the extractor uses them as title candidates.
+    emphasis: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

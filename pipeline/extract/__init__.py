@@ -24,7 +24,7 @@ __all__ = ["extract_claims"]
 _FILMISH = re.compile(
     r"\b(?:film|films|movie|movies|cinema|theaters?|theatres?|directed|director|starring|stars|cast|sequel|"
     r"spinoff|spin-off|premiere|release|released|trailer|actor|actress|role|documentary|Netflix|streaming|"
-    r"box office|franchise|screen)\b",
+    r"box office|franchise|screen|opens|arrives|premieres|debuts|directs|stars|theatrical|Blu-ray|DVD)\b",
     re.IGNORECASE,
 )
 

@@ -35,7 +35,7 @@ _PLAYS_CHAR = re.compile(rf"^\s*{_CHAR}")
 _OBJECT_TRIGGER = re.compile(
     r"(?:\b(?:starring|stars|co-starring|co-stars|featuring|cast includes|cast also includes|cast of|also stars|"
     r"with appearances? (?:from|by)|appearance (?:from|by)|cameos? (?:from|by)|played by|portrayed by|voiced by|"
-    r"alongside|opposite)\s+(?:[a-z][\w-]*\s+){0,3})$"
+    r"alongside|opposite)\s+(?:(?!as\b)[a-z][\w-]*\s+){0,3})$"
 )
 _LIST_GAP = re.compile(
     r"^[\s,]*(?:(?:and|as well as|along with|plus|with|&)\s+)?(?:(?:the\s+late|series\s+mainstays?|co-stars?|"
@@ -79,7 +79,9 @@ def cast_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
         if not m:
             continue
         verb = m.group("verb")
-        if _NEGATED.search(m.group(0)):
+        if _NEGATED.search(m.group(0)) or re.search(r"direct|writ|produc", text[max(0, n.start - sentence.start - 20): n.start - sentence.start], re.I):
+            continue
+        if verb.startswith("play") and re.match(r"\s*(?:this|that|it|them|out|along|with|like|into|to|up|down|off|a\s+(?:part|key|big|major|role)|well|games?|music|guitar)\b", text[e + m.end():]):
             continue
         rest = text[e + m.end():]
         if verb.startswith("join") and not _JOIN_OK.match(rest):
@@ -141,13 +143,20 @@ def cast_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
             cm = re.search(rf"{_CHAR}\s*\($", text[:s])
             if cm and not _ROLE_WORDS.match(cm.group("char")) and not _is_film(ctx, sentence, cm.start("char")):
                 outer = cm.group("char")
-                if not is_name_of_person(ctx, outer) or len(outer.split()) == 1:
+                if outer in found:  # "Keanu Reeves (John Wick)": the outer name already acts here
+                    old = found[outer]
+                    found[outer] = (old[0], old[1] or _character(n.name), old[2], old[3])
+                else:  # "Character (Actor)" is how reviews write it
                     add(n, _character(outer), "cast.paren_actor", n.end)
         # "Keanu Reeves (John Wick)"
         pm = re.match(rf"^\s*\({_CHAR}\)", text[e:])
         if pm and not _is_film(ctx, sentence, e + pm.start("char")) and not pm.group("char").isupper():
             inner = pm.group("char")
-            if not is_name(inner) or re.search(r"\b(?:star|stars|cast|plays|role)\b", text):
+            full = ctx.surnames.get(inner.casefold())
+            if full and full != n.name:  # "John Du Pont (Carell)": the surname is the actor's
+                add(NameSpan(full, n.start, n.end), _character(n.name), "cast.paren_actor", n.end)
+                continue
+            if not is_name(inner) and not is_name_of_person(ctx, inner):
                 if not re.search(r"\b(?:wrote|written|rewrite|produc\w+|direct\w*)\b", text):
                     add(n, _character(inner), "cast.paren_character", n.end)
 

@@ -84,7 +84,7 @@ def build_context(document: Document, watchlist: Sequence[WatchFilm] = ()) -> Do
     authors |= set(_structured_authors(document.structured))
     all_names = find_names(text)
     people = frozenset(n.name.casefold() for n in all_names)
-    films = find_films(text, sentences, watchlist, title=document.title, people=people)
+    films = find_films(text, sentences, watchlist, title=document.title, people=people, emphasis=document.emphasis)
     author_keys = frozenset(a.casefold() for a in authors if a)
     full_names = [n.name for n in all_names if n.name.casefold() not in author_keys]
     return DocContext(

@@ -51,7 +51,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
             r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"),
     ("holrel", r"\b(?:the|this)\s+(?:coming\s+)?holidays?(?:\s+season)?\b"),
     ("day_rel", r"\b(?P<dr_w>tomorrow|today|tonight)\b"),
-    ("wday", r"(?<=\bon\s)(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"),
+    ("wday", r"\b(?:on|opens|opening|arrives|premieres|debuts|bows|lands|out|streaming|theaters|theatres|cinemas)\s+"
+             r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"),
     ("year", rf"(?<![\d$£€.,/-])\b(?P<y>{_YEAR})\b(?![\d%]|\s*(?:million|billion|[-–]\d))"),
 )
 DATE_RE = re.compile("|".join(f"(?P<{name}>{body})" for name, body in _PATTERNS), re.IGNORECASE)
@@ -219,7 +220,8 @@ def resolve(m: re.Match[str], anchor: date | None, *, day_first: bool = False, c
             window(value)
         except ValueError:
             value, precision = None, None
-    return DateMention(m.start(), m.end(), m.group(0), value, precision, form, relative)
+    start = m.start("wd") if form == "wday" else m.start()
+    return DateMention(start, m.end(), m.string[start: m.end()], value, precision, form, relative)
 
 
 def find_dates(text: str, anchor: date | None = None, *, day_first: bool = False) -> list[DateMention]:

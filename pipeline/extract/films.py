@@ -53,7 +53,7 @@ _STRONG_RIGHT = re.compile(
     r"slated|scheduled|due out|dated for|arriving|arrives|hitting|hits (?:theat|cinema)|opening in|opens (?:in|on)|"
     r"premieres|premiered|debuts|debuted|bows|lands|gets? (?:a |its |new )?(?:new )?release date|trailer|teaser|"
     r"sequel|spinoff|spin-off|release date|box office|opening weekend|director|cast (?:includes|members?)|"
-    r"(?:will )?(?:be )?released)))"
+    r"(?:will )?(?:be )?released|(?:was |is |will be )?directed by)))"
 )
 _MODIFIER_RIGHT = re.compile(
     r"^\s*(?:['’]s?\s+)?(?:spinoffs?|spin-offs?|sequels?|prequels?|franchise|series|universe|saga|movies|films|"
@@ -66,6 +66,11 @@ _PERSONLIKE_OK = re.compile(r"^(?:\s*\((?:19|20)\d\d\)|\s*\(dir\.|\s+(?:spinoff|
 # Shapes only titles have: "John Wick: Chapter 3", "X – Subtitle" inside prose, "John Wick 3".
 _TITLE_SHAPE = re.compile(
     r"[:–—]\s*(?:Chapter|Part|Volume|Vol\.|Episode)\s+\w+|\w\s[–—]\s[A-Z]|^(?:[A-Z][a-z]+\s+){1,3}[2-9]$"
+)
+_DATE_TAIL = re.compile(
+    r"\s+(?:(?:from|on|in|at|to|for|by|since|until|of)\s+)?(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Christmas|Thanksgiving)\b.*$"
+    r"|\s+(?:from|on|by|since|until)\s+\d.*$"
 )
 _BLOCK_AFTER = re.compile(r"^(?:\s+(?:\d+|II+|IV|V|VI|Part|Chapter|Vol\.?|Volume)\b|\s*[:–—]\s*(?:Chapter|Part|Vol)\b)")
 
@@ -154,17 +159,29 @@ def title_variants(film: WatchFilm) -> list[str]:
     return sorted(seen.values(), key=len, reverse=True)
 
 
-def _discover(text: str, title: str | None, people: frozenset[str]) -> list[str]:
+def _discover(text: str, title: str | None, people: frozenset[str], emphasis: Sequence[str] = ()) -> list[str]:
     """Titles of films the text names that are not on the watch-list (see module docstring)."""
     found: list[str] = []
+    for phrase in emphasis:
+        words = phrase.split()
+        caps = sum(1 for w in words if w[:1].isupper() or w[:1].isdigit())
+        if (
+            caps * 2 >= len(words) and phrase in text and phrase.casefold() not in people and not is_name(phrase)
+            and not all(w.lower().strip(".,!?'’") in NOT_NAME_WORDS for w in words) and len(phrase) >= 3
+        ):
+            found.append(phrase)
     caps_total = len(re.findall(r"\b[A-Z]{2,}\b", text))
     words_total = max(1, len(re.findall(r"\w+", text)))
-    shouting = caps_total / words_total > 0.15
+    shouting = words_total >= 40 and caps_total / words_total > 0.2
     if not shouting:
         for m in ALL_CAPS_RE.finditer(text):
             span = m.group(0).strip(" :–—-")
             letters = re.sub(r"[^A-Z]", "", span)
             line = text[text.rfind("\n", 0, m.start()) + 1: (text.find("\n", m.end()) + 1 or len(text) + 1) - 1]
+            if len(span.split()) == 1 and (len(letters) < 5 or "-" in span):
+                continue  # ESPN, NASA, SAG-AFTRA, COVID-19: acronyms, not titles
+            if sum(1 for w in span.split() if len(w) == 1) > len(span.split()) / 2:
+                continue  # s p a c e d letters
             if len(letters) < 4 or re.match(r"(?:CHAPTER|PART|SEASON|EPISODE)\b", span) or span in _ACRONYMS or all(w in _ACRONYMS for w in span.split()):
                 continue
             if line.strip() == m.group(0).strip() and len(span.split()) > 3:
@@ -194,9 +211,9 @@ def _discover(text: str, title: str | None, people: frozenset[str]) -> list[str]
             # a leading sentence word is not part of the title ("Fast forward to 2025, and Ballerina")
             while len(words) > 1 and words[0].lower() in NOT_NAME_WORDS and words[0] != "The":
                 words = words[1:]
-            span = " ".join(words)
-            if len(re.findall("[A-Za-z]", span)) < 2:
-                continue
+            span = _DATE_TAIL.sub("", " ".join(words))
+            if len(re.findall("[A-Za-z]", span)) < 2 or re.fullmatch(r"[A-Z]\w*-[a-z]+", span):
+                continue  # "Oscar-winning director" has no title in it
             if not (_STRONG_LEFT.search(left) or _STRONG_RIGHT.match(right) or _TITLE_SHAPE.search(span)):
                 continue
             if (span.casefold() in people or is_name(span)) and not _PERSONLIKE_OK.match(right):
@@ -212,6 +229,7 @@ def find_films(
     *,
     title: str | None = None,
     people: frozenset[str] = frozenset(),
+    emphasis: Sequence[str] = (),
 ) -> FilmIndex:
     """Index every film mention in `text` (watch-list titles first, then discovered ones)."""
     patterns: list[tuple[str, str, bool]] = []  # (variant, resolved title, watched)
@@ -220,13 +238,14 @@ def find_films(
             patterns.append((v, film.title, True))
     watched_keys = {film_key(v) for v, _, _ in patterns}
     discovered: dict[str, list[str]] = {}
-    for t in _discover(text, title, people):
+    for t in _discover(text, title, people, emphasis):
         k = film_key(t)
         if k and k not in watched_keys:
             discovered.setdefault(k, []).append(t)
     for k, writings in discovered.items():
         patterns.append((writings[0], "", False))
-    patterns.sort(key=lambda p: len(p[0]), reverse=True)
+    # watch-list titles first (they are what the analyst named), longest first within each group
+    patterns.sort(key=lambda p: (not p[2], -len(p[0])))
 
     taken: list[tuple[int, int]] = []
     raw: list[tuple[int, int, str, bool, str]] = []
@@ -268,7 +287,8 @@ def find_films(
 
     counts: Counter[str] = Counter()
     for m in mentions:
-        counts[m.film] += 1 if not m.modifier else 0.25  # type: ignore[assignment]
+        # a watched film is what the analyst cares about: it wins the page's topic
+        counts[m.film] += (1 if not m.modifier else 0.25) * (5 if m.watched else 1)  # type: ignore[assignment]
     if title:
         for m in mentions:
             if re.search(rf"(?<!\w){_flex(m.written)}(?!\w)", title, re.IGNORECASE):

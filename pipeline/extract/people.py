@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
 _LOWER = "a-zß-öø-ÿā-ž"
-_WORD = rf"(?:[{_UPPER}][{_LOWER}]+(?:['’-][{_UPPER}]?[{_LOWER}]+)*|[{_UPPER}]['’][{_UPPER}][{_LOWER}]+|Mc[{_UPPER}][{_LOWER}]+|Mac[{_UPPER}][{_LOWER}]+|[{_UPPER}][{_LOWER}]*[{_UPPER}][{_LOWER}]+)"
+_WORD = rf"(?:[{_UPPER}][{_LOWER}]+(?:(?:-|['’](?!s\b))[{_UPPER}]?[{_LOWER}]+)*|[{_UPPER}]['’][{_UPPER}][{_LOWER}]+|Mc[{_UPPER}][{_LOWER}]+|Mac[{_UPPER}][{_LOWER}]+|[{_UPPER}][{_LOWER}]*[{_UPPER}][{_LOWER}]+)"
 _INITIAL = rf"(?:[{_UPPER}]\.(?:\s?[{_UPPER}]\.)*)"
 _PARTICLE = r"(?:de|da|del|della|der|den|di|du|dos|das|la|le|van|von|bin|ibn|al|el|y|ter|ten|st\.?)"
 NAME_RE = re.compile(
@@ -53,8 +53,8 @@ sir dame mr mrs ms dr doctor professor
 """.split())
 # Leading role nouns are stripped from a run ("Writer Shay Hatten" -> "Shay Hatten").
 _ROLE_PREFIX = re.compile(
-    r"^(?:(?:Writer|Director|Producer|Actor|Actress|Star|Co-star|Costar|Filmmaker|Screenwriter|Creator|"
-    r"Showrunner|Composer|Executive|Studio|CEO|Chairman|President|Newcomer|Veteran|Singer|Rapper|Comedian|"
+    r"^(?:(?:(?:Writer|Actor|Director)-(?:director|writer|producer)|Writer|Director|Producer|Actor|Actress|Co-star|Costar|Filmmaker|Screenwriter|Creator|"
+    r"Showrunner|Composer|Executive|CEO|Chairman|President|Newcomer|Veteran|Singer|Rapper|Comedian|"
     r"Author|Novelist|Model|Legend|Icon|Dr|Mr|Mrs|Ms|Sir|Dame)\.?\s+)+"
 )
 
@@ -68,12 +68,30 @@ class NameSpan:
     end: int
 
 
+# Words that may begin a capitalised run only because they begin a sentence or name a job; any
+# other common word at the front ("Star Trek Beyond", "Walt Disney Co") means the run is no name.
+_STRIPPABLE = frozenset("""
+a an the and or but if in on at to for of from with by as is are was were when where while after before
+during since until about so yet also just only even still however meanwhile additionally furthermore
+moreover notably finally now today yesterday starring writer director producer actor actress filmmaker
+screenwriter creator showrunner composer narrator viewers fans critics both all some many most several
+few every each other another his her their its our your my he she they we you it i this that these those
+there here what which who why how then than upcoming late real new veteran newcomer co-star costar
+""".split())
+
+
 def _clean(run: str) -> tuple[str, int]:
-    """Strip leading role words / common words; return (name, chars removed at the front)."""
+    """Strip leading role words / common words; return (name, chars removed at the front).
+
+    Returns an empty name when a run starts with a common word that is no sentence opener.
+    """
+    run = re.sub(r"['’]s?$", "", run)  # possessive: "Buckley’s voice"
     stripped = _ROLE_PREFIX.sub("", run)
     offset = len(run) - len(stripped)
     words = stripped.split()
     while words and words[0].lower().rstrip(".,") in NOT_NAME_WORDS:
+        if words[0].lower().rstrip(".,") not in _STRIPPABLE:
+            return "", 0
         offset += len(words[0]) + 1
         words = words[1:]
     while words and words[-1].lower().rstrip(".,") in NOT_NAME_WORDS:
@@ -98,6 +116,8 @@ def find_names(text: str, exclude: frozenset[str] = frozenset()) -> list[NameSpa
     """Full person names in `text` (offsets relative to `text`), left to right."""
     out: list[NameSpan] = []
     for m in NAME_RE.finditer(text):
+        if m.group(0).startswith("The ") and re.search(r"[a-z,]\s$", text[max(0, m.start() - 2): m.start()]):
+            continue  # "in The Skeleton Twins": a title, not a person
         name, offset = _clean(m.group(0))
         if is_name(name, exclude):
             start = m.start() + offset

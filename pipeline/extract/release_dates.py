@@ -19,7 +19,7 @@ from pipeline.release_window import window
 TRIGGER = re.compile(
     r"\b(?:releas\w*|open(?:s|ed|ing)?|premier\w*|debut\w*|arriv\w*|hit(?:s|ting)?\s+(?:theaters|theatres|cinemas|"
     r"screens|the big screen|streaming|digital|[A-Z]\w+\+?)|in\s+(?:theaters|theatres|cinemas)|"
-    r"(?:coming|come|comes|heads?|heading|headed)\s+to|comes?\s+out|out\s+(?:on|in)|dated?|set\s+(?:for|to\s+\w+)|"
+    r"(?:coming|come|comes|heads?|heading|headed)\s+to|comes?\s+out|(?:is|be|be\s+out|it['’]s)\s+out\s+(?:on|in)|dated?|set\s+(?:for|to\s+\w+)|"
     r"slated|scheduled|due\s+(?:out|in|on|for)|bows?|bowing|land(?:s|ing)?|launch\w*|stream\w*|available|"
     r"drops?|dropping|mov(?:e|ed|es|ing)|push(?:ed|es|ing)?|delay\w*|bump\w*|shift\w*|planned|postpon\w*|"
     r"reschedul\w*|expected|screen(?:s|ed|ing)|playing|lands?|in\s+time\s+for)\b",
@@ -119,7 +119,7 @@ def release_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
         left = text[max(prev_end, d.start - 90): d.start]
         right = text[d.end: d.end + 45]
         prev_end = d.end
-        triggers_left = list(TRIGGER.finditer(left))
+        triggers_left = list(TRIGGER.finditer(left)) or list(TRIGGER.finditer(text[max(0, d.start - 90): d.start]))
         trigger_right = TRIGGER.search(right)
         if not triggers_left and not trigger_right:
             continue
