@@ -26,6 +26,7 @@ DEFAULT_URL = "sqlite:///releasewatch.db"
 ENV_VAR = "RELEASEWATCH_DATABASE_URL"
 SUPPORTED = ("sqlite", "postgresql")
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+MIGRATION_LOCK_KEY = 0x72_77_64_62  # "rwdb": PostgreSQL advisory lock held while upgrading
 SQLITE_BUSY_TIMEOUT_MS = 30_000  # crawl workers and the CLI may write at the same time
 
 
@@ -136,12 +137,24 @@ class Database:
         """Bring the schema to the newest migration (a no-op when it is there); returns that revision."""
         with self._connect(begin=True) as conn:
             try:
+                self._lock_for_migration(conn)
                 command.upgrade(alembic_config(conn), "head")
             except DBAPIError as exc:
                 if _is_connection_error(exc):
                     raise DatabaseUnavailable(self.url, _reason(exc)) from None
                 raise
         return self.revision() or head_revision()
+
+    def _lock_for_migration(self, conn: Connection) -> None:
+        """Serialise upgrades: the CLI, the scheduler and crawl workers may all start at once.
+
+        The lock lasts until the upgrade's transaction ends. On SQLite, BEGIN IMMEDIATE also makes
+        the migration's DDL one transaction, so a failed upgrade leaves no half-made schema.
+        """
+        if self.is_sqlite:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
 
     def revision(self) -> str | None:
         """The schema revision the database is at, or None before the first upgrade."""

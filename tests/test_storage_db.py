@@ -36,6 +36,18 @@ def test_upgrade_from_empty_creates_every_table_and_is_idempotent(db_url: str) -
         database.dispose()
 
 
+def test_concurrent_upgrades_of_an_empty_database_all_succeed(db_url: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    databases = [Database(db_url) for _ in range(4)]
+    try:
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            assert list(pool.map(Database.upgrade, databases)) == ["0001"] * 4
+    finally:
+        for database in databases:
+            database.dispose()
+
+
 def test_models_and_migrations_describe_the_same_schema(db: Database) -> None:
     with db.engine.connect() as conn:
         differences = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
