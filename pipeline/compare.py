@@ -10,10 +10,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
-from pipeline.film_identity import film_key as name_key
+from pipeline.film_identity import film_key
 from pipeline.model import ObservedClaim
-from pipeline.release_window import window
+from pipeline.release_window import window as parse_window
+
+# Both are pure and called for every claim of every diff; a replay of the whole history meets the
+# same names and values again and again.
+name_key = lru_cache(maxsize=1 << 16)(film_key)
+window = lru_cache(maxsize=1 << 14)(parse_window)
 
 PRECISION_RANK = {"day": 5, "month": 4, "quarter": 3, "season": 3, "half": 2, "year": 1}
 

@@ -12,9 +12,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from pipeline.compare import comparison_groups, group_of, incompatible, is_current, key_of, primary_kinds, value_of
+from pipeline.compare import comparison_groups, compatible_values, is_current, key_of, value_of, window
 from pipeline.model import Event, ObservedClaim
-from pipeline.release_window import window
 
 PageKey = tuple[str, str]  # (source, url)
 
@@ -177,17 +176,31 @@ def _changes(before: dict, now: dict) -> list[Event]:
     return events
 
 
-def _conflicts(claims: Sequence[ObservedClaim]) -> dict[tuple, set[frozenset[str]]]:
-    """Per comparison group: the pairs of values that different sources hold and that cannot both be true."""
-    found: dict[tuple, set[frozenset[str]]] = {}
+@dataclass(frozen=True, slots=True)
+class _GroupConflict:
+    claims: tuple[ObservedClaim, ...]
+    pairs: frozenset[frozenset[str]]
+
+
+def _conflicts(claims: Sequence[ObservedClaim]) -> dict[tuple, _GroupConflict]:
+    """Per comparison group: the pairs of values that different sources hold and that cannot both be true.
+
+    Compared value by value, not claim by claim: a group holds few distinct values however many
+    pages repeat them.
+    """
+    found: dict[tuple, _GroupConflict] = {}
     for group, cs in comparison_groups(claims).items():
-        pairs = set()
-        for i, a in enumerate(cs):
-            for b in cs[i + 1:]:
-                if a.source != b.source and incompatible(a, b):
-                    pairs.add(frozenset((value_of(a), value_of(b))))
+        holders: dict[str, set[str]] = defaultdict(set)
+        for c in cs:
+            holders[value_of(c)].add(c.source)
+        values = sorted(holders)
+        pairs = {
+            frozenset((a, b))
+            for i, a in enumerate(values) for b in values[i + 1:]
+            if not compatible_values(group[1], a, b) and (len(holders[a] | holders[b]) > 1)
+        }
         if pairs:
-            found[group] = pairs
+            found[group] = _GroupConflict(tuple(cs), frozenset(pairs))
     return found
 
 
@@ -204,14 +217,13 @@ def _outdated(sides: dict[str, list[ObservedClaim]]) -> str | None:
 
 def _conflict_events(before_claims: Sequence[ObservedClaim], now_claims: Sequence[ObservedClaim]) -> list[Event]:
     before, now = _conflicts(before_claims), _conflicts(now_claims)
-    primary = primary_kinds(now_claims)
     seen_before = {c.claim_id for c in before_claims}
     events = []
-    for group, pairs in now.items():
-        if pairs <= before.get(group, set()):
+    for group, conflict in now.items():
+        if group in before and conflict.pairs <= before[group].pairs:
             continue
-        involved_values = set().union(*pairs)
-        involved = [c for c in now_claims if group_of(c, primary) == group and value_of(c) in involved_values]
+        involved_values = set().union(*conflict.pairs)
+        involved = [c for c in conflict.claims if value_of(c) in involved_values]
         sides: dict[str, list[ObservedClaim]] = defaultdict(list)
         for c in involved:
             sides[value_of(c)].append(c)
@@ -228,8 +240,7 @@ def _conflict_events(before_claims: Sequence[ObservedClaim], now_claims: Sequenc
             details["outdated_value"] = stale
         events.append(_event("conflict", group, old, new, f"{assessment}: {said}", severity, **details))
     for group in before.keys() - now.keys():
-        involved = [c for c in before_claims if group_of(c, primary_kinds(before_claims)) == group]
-        events.append(_event("resolved", group, involved, [], "sources agree again"))
+        events.append(_event("resolved", group, before[group].claims, [], "sources agree again"))
     return events
 
 
