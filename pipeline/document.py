@@ -286,10 +286,7 @@ def _main_text(tree: Any, url: str | None, warnings: list[str]) -> str:
 def _visible_head_text(tree: Any) -> str:
     """Short text near the headline, where sites print "1/3/2024" or "Updated 02/22/2024"."""
     parts: list[str] = []
-    for el in tree.xpath(
-        "//*[contains(@class,'date') or contains(@class,'time') or contains(@class,'byline') or contains(@class,'meta')]"
-        "[not(self::script)][not(self::style)]"
-    )[:12]:
+    for el in tree.xpath("//time | //*[contains(@class,'date') or contains(@class,'byline')]")[:12]:
         text = " ".join(el.text_content().split())
         if 4 <= len(text) <= 200:
             parts.append(text)

@@ -22,10 +22,9 @@ __all__ = ["extract_claims"]
 
 # Pages without any of these words make no claims; skipping them keeps the non-film majority cheap.
 _FILMISH = re.compile(
-    r"\b(?:film|films|movie|movies|cinema|theaters?|theatres?|directed|director|starring|stars|cast|sequel|"
-    r"spinoff|spin-off|premiere|release|released|trailer|actor|actress|role|documentary|Netflix|streaming|"
-    r"box office|franchise|screen|opens|arrives|premieres|debuts|directs|stars|theatrical|Blu-ray|DVD)\b",
-    re.IGNORECASE,
+    r"\b(?:films?|movies?|cinema|theat(?:er|re)s?|direct(?:ed|or|s)|starring|stars|cast|sequel|spin-?off|"
+    r"premieres?|release[sd]?|trailer|actor|actress|role|documentary|netflix|streaming|box office|franchise|"
+    r"screen|opens|arrives|debuts|theatrical|blu-ray|dvd)\b"
 )
 
 
@@ -36,7 +35,7 @@ def extract_claims(document: Document, watchlist: Sequence[WatchFilm] = ()) -> l
     """
     claims: list[Claim] = list(structured_claims(document.structured, watchlist))
     text = document.text or ""
-    if text.strip() and (_FILMISH.search(text) or watchlist):
+    if text.strip() and _worth_reading(text, watchlist):
         ctx = build_context(document, watchlist)
         if ctx.films.mentions:
             for sentence in ctx.sentences:
@@ -44,6 +43,17 @@ def extract_claims(document: Document, watchlist: Sequence[WatchFilm] = ()) -> l
                 claims.extend(director_claims(ctx, sentence))
                 claims.extend(cast_claims(ctx, sentence))
     return merge_claims(claims)
+
+
+def _worth_reading(text: str, watchlist: Sequence[WatchFilm]) -> bool:
+    """A cheap gate: film words three times (once in a short text), or a watched title once."""
+    hits, needed = 0, 1 if len(text) < 2000 else 3
+    for _ in _FILMISH.finditer(text[:60_000].lower()):
+        hits += 1
+        if hits >= needed:
+            return True
+    lowered = text.casefold()
+    return any(f.title.casefold() in lowered or any(a.casefold() in lowered for a in f.aliases) for f in watchlist)
 
 
 def _key(c: Claim) -> tuple[object, ...]:

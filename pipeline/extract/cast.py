@@ -47,6 +47,15 @@ _ROLE = r"(?:director|writer|producer|ceo|star|studio|screenwriter|creator|autho
 _ROLE_WORDS = re.compile(rf"^(?:(?:the\s+)?{_ROLE}|(?i:{_ROLE}))$")
 
 
+_CREW_BEFORE = re.compile(r"direct|writ|produc", re.IGNORECASE)
+_NOT_A_ROLE = re.compile(
+    r"\s*(?:this|that|it|them|out|along|with|like|into|to|up|down|off|a\s+(?:part|key|big|major|role)|well|games?|music|guitar)\b"
+)
+_AS_AFTER = re.compile(rf"^\s+as\s+{_CHAR}")
+_CHAR_BEFORE_PAREN = re.compile(rf"{_CHAR}\s*\($")
+_PAREN_CHAR = re.compile(rf"^\s*\({_CHAR}\)")
+
+
 def _character(raw: str | None) -> str | None:
     if not raw:
         return None
@@ -79,9 +88,9 @@ def cast_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
         if not m:
             continue
         verb = m.group("verb")
-        if _NEGATED.search(m.group(0)) or re.search(r"direct|writ|produc", text[max(0, n.start - sentence.start - 20): n.start - sentence.start], re.I):
+        if _NEGATED.search(m.group(0)) or _CREW_BEFORE.search(text[max(0, n.start - sentence.start - 20): n.start - sentence.start], re.I):
             continue
-        if verb.startswith("play") and re.match(r"\s*(?:this|that|it|them|out|along|with|like|into|to|up|down|off|a\s+(?:part|key|big|major|role)|well|games?|music|guitar)\b", text[e + m.end():]):
+        if verb.startswith("play") and _NOT_A_ROLE.match(text[e + m.end():]):
             continue
         rest = text[e + m.end():]
         if verb.startswith("join") and not _JOIN_OK.match(rest):
@@ -122,7 +131,7 @@ def cast_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
             cm = re.search(rf"{_CHAR}\s*,?\s*(?:\(|is\s+|was\s+|will\s+be\s+)?$", text[: max(0, s - len(trig.group(0)))].rstrip(", ("))
             character = cm.group("char") if cm and not is_name_of_person(ctx, cm.group("char")) else None
         after = text[n.end - sentence.start:]
-        am = re.match(rf"^\s+as\s+{_CHAR}", after)
+        am = _AS_AFTER.match(after)
         if am:
             character = am.group("char")
         add(n, _character(character), f"cast.object_{word}", n.end)
@@ -130,7 +139,7 @@ def cast_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
         prev = n
         for nxt in names[i + 1:]:
             gap = ctx.text[prev.end: nxt.start]
-            gm = re.match(rf"^\s+as\s+{_CHAR}", gap + nxt.name)
+            gm = _AS_AFTER.match(gap + nxt.name)
             if gm or not _LIST_GAP.match(gap):
                 break
             add(nxt, None, f"cast.object_{word}", nxt.end)
@@ -140,8 +149,8 @@ def cast_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
         s, e = n.start - sentence.start, n.end - sentence.start
         # "the Director (Anjelica Huston)" / "Rooney (Unity Phelan)"
         if text[max(0, s - 1): s] == "(" and text[e: e + 1] == ")":
-            cm = re.search(rf"{_CHAR}\s*\($", text[:s])
-            if cm and not _ROLE_WORDS.match(cm.group("char")) and not _is_film(ctx, sentence, cm.start("char")):
+            cm = _CHAR_BEFORE_PAREN.search(text[max(0, s - 80):s])
+            if cm and not _ROLE_WORDS.match(cm.group("char")) and not _is_film(ctx, sentence, max(0, s - 80) + cm.start("char")):
                 outer = cm.group("char")
                 if outer in found:  # "Keanu Reeves (John Wick)": the outer name already acts here
                     old = found[outer]
@@ -149,7 +158,7 @@ def cast_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
                 else:  # "Character (Actor)" is how reviews write it
                     add(n, _character(outer), "cast.paren_actor", n.end)
         # "Keanu Reeves (John Wick)"
-        pm = re.match(rf"^\s*\({_CHAR}\)", text[e:])
+        pm = _PAREN_CHAR.match(text[e:e + 80])
         if pm and not _is_film(ctx, sentence, e + pm.start("char")) and not pm.group("char").isupper():
             inner = pm.group("char")
             full = ctx.surnames.get(inner.casefold())

@@ -72,6 +72,7 @@ _DATE_TAIL = re.compile(
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Christmas|Thanksgiving)\b.*$"
     r"|\s+(?:from|on|by|since|until)\s+\d.*$"
 )
+_AS_LEFT = re.compile(r"\b[Aa]s\s+$")
 _BLOCK_AFTER = re.compile(r"^(?:\s+(?:\d+|II+|IV|V|VI|Part|Chapter|Vol\.?|Volume)\b|\s*[:–—]\s*(?:Chapter|Part|Vol)\b)")
 
 
@@ -133,7 +134,7 @@ def _display(written: str) -> str:
 def _flex(title: str) -> str:
     """A regex for a title that tolerates any dash/colon punctuation and spacing between words."""
     parts = re.split(r"\s*[:–—-]\s*|\s+", title.strip())
-    return r"(?:\s*[:–—-]\s*|\s+)".join(re.escape(p) for p in parts if p)
+    return "[\\s:–—-]+".join(re.escape(p) for p in parts if p)
 
 
 def title_variants(film: WatchFilm) -> list[str]:
@@ -240,27 +241,32 @@ def find_films(
     discovered: dict[str, list[str]] = {}
     for t in _discover(text, title, people, emphasis):
         k = film_key(t)
-        if k and k not in watched_keys:
+        if k and k not in watched_keys and not any(f" {w} " in f" {k} " for w in watched_keys):
             discovered.setdefault(k, []).append(t)
     for k, writings in discovered.items():
         patterns.append((writings[0], "", False))
     # watch-list titles first (they are what the analyst named), longest first within each group
     patterns.sort(key=lambda p: (not p[2], -len(p[0])))
 
-    taken: list[tuple[int, int]] = []
     raw: list[tuple[int, int, str, bool, str]] = []
+    by_key: dict[str, tuple[str, bool, str]] = {}
     for variant, resolved, watched in patterns:
-        rx = re.compile(rf"(?<![\w'’]){_flex(variant)}(?![\w])", re.IGNORECASE)
-        for m in rx.finditer(text):
-            written = m.group(0)
-            if written.islower() and not variant.islower():
-                continue  # "a ballerina" is not BALLERINA
-            if _BLOCK_AFTER.match(text[m.end(): m.end() + 12]) and not re.search(r"\d$", written):
-                continue  # "Ballerina 2", "John Wick: Chapter 3" are other films
-            if any(s < m.end() and m.start() < e for s, e in taken):
-                continue
-            taken.append((m.start(), m.end()))
-            raw.append((m.start(), m.end(), written, watched, resolved))
+        by_key.setdefault(film_key(variant), (resolved, watched, variant))
+    # One alternation for all titles (ordered: watched first, longest first) keeps this one pass.
+    rx = re.compile(
+        r"(?<![\w'’])(?:" + "|".join(_flex(v) for v, _, _ in patterns) + r")(?![\w])", re.IGNORECASE
+    ) if patterns else None
+    for m in rx.finditer(text) if rx else ():
+        written = m.group(0)
+        hit = by_key.get(film_key(written))
+        if hit is None:
+            continue
+        resolved, watched, variant = hit
+        if written.islower() and not variant.islower():
+            continue  # "a ballerina" is not BALLERINA
+        if _BLOCK_AFTER.match(text[m.end(): m.end() + 12]) and not re.search(r"\d$", written):
+            continue  # "Ballerina 2", "John Wick: Chapter 3" are other films
+        raw.append((m.start(), m.end(), written, watched, resolved))
     raw.sort()
 
     # Discovered titles resolve to their most common mixed-case writing.
@@ -279,7 +285,7 @@ def find_films(
         right = text[e: e + 30]
         left = text[max(0, s - 20): s]
         modifier = bool(_MODIFIER_RIGHT.match(right)) or bool(_MODIFIER_LEFT.search(left) and _MODIFIER_MOVIE.match(right))
-        modifier = modifier or bool(re.search(r"\b[Aa]s\s+$", left))
+        modifier = modifier or bool(_AS_LEFT.search(left))
         line_start = text.rfind("\n", 0, s) + 1
         # titles in parentheses are credits ("Len Wiseman (UNDERWORLD) directs"), not the subject
         modifier = modifier or text.rfind("(", line_start, s) > text.rfind(")", line_start, s)
@@ -289,10 +295,10 @@ def find_films(
     for m in mentions:
         # a watched film is what the analyst cares about: it wins the page's topic
         counts[m.film] += (1 if not m.modifier else 0.25) * (5 if m.watched else 1)  # type: ignore[assignment]
-    if title:
-        for m in mentions:
-            if re.search(rf"(?<!\w){_flex(m.written)}(?!\w)", title, re.IGNORECASE):
-                counts[m.film] += 3  # type: ignore[assignment]
+    if title and rx:
+        in_title = {film_key(m.group(0)) for m in rx.finditer(title)}
+        for film in {m.film for m in mentions if film_key(m.written) in in_title}:
+            counts[film] += 3  # type: ignore[assignment]
     main = max(counts, key=lambda f: (counts[f], -min(x.start for x in mentions if x.film == f))) if counts else None
 
     by_para: dict[int, list[FilmMention]] = {}

@@ -59,6 +59,10 @@ _ROLE_PREFIX = re.compile(
 )
 
 
+_POSSESSIVE = re.compile(r"['’]s?$")
+_LOWER_BEFORE = re.compile(r"[a-z,]\s$")
+
+
 @dataclass(frozen=True, slots=True)
 class NameSpan:
     """A person name found in text: the name and its offsets in the text searched."""
@@ -85,7 +89,7 @@ def _clean(run: str) -> tuple[str, int]:
 
     Returns an empty name when a run starts with a common word that is no sentence opener.
     """
-    run = re.sub(r"['’]s?$", "", run)  # possessive: "Buckley’s voice"
+    run = _POSSESSIVE.sub("", run)  # possessive: "Buckley’s voice"
     stripped = _ROLE_PREFIX.sub("", run)
     offset = len(run) - len(stripped)
     words = stripped.split()
@@ -116,7 +120,7 @@ def find_names(text: str, exclude: frozenset[str] = frozenset()) -> list[NameSpa
     """Full person names in `text` (offsets relative to `text`), left to right."""
     out: list[NameSpan] = []
     for m in NAME_RE.finditer(text):
-        if m.group(0).startswith("The ") and re.search(r"[a-z,]\s$", text[max(0, m.start() - 2): m.start()]):
+        if m.group(0).startswith("The ") and _LOWER_BEFORE.search(text[max(0, m.start() - 2): m.start()]):
             continue  # "in The Skeleton Twins": a title, not a person
         name, offset = _clean(m.group(0))
         if is_name(name, exclude):

@@ -17,6 +17,10 @@ _ABBREVIATIONS = frozenset(
 )
 
 
+_LAST_WORD = re.compile(r"(?:^|[\s(])([A-Za-z][A-Za-z.]{0,5})\.$")
+_DOTTED = re.compile(r"(?:[a-z]\.)+[a-z]")
+
+
 @dataclass(frozen=True, slots=True)
 class Sentence:
     """A sentence: its text, offsets into the document text, and the paragraph it belongs to."""
@@ -28,12 +32,12 @@ class Sentence:
 
 
 def _ends_with_abbreviation(chunk: str) -> bool:
-    m = re.search(r"(?:^|[\s(])([A-Za-z][A-Za-z.]{0,5})\.$", chunk)
+    m = _LAST_WORD.search(chunk[-12:])
     if not m:
         return False
     word = m.group(1).lower()
     # single capital letters are initials ("Samuel L. Jackson"), never sentence ends
-    return word in _ABBREVIATIONS or len(word) == 1 or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", word))
+    return word in _ABBREVIATIONS or len(word) == 1 or bool(_DOTTED.fullmatch(word))
 
 
 def split_sentences(text: str) -> list[Sentence]:
