@@ -174,6 +174,8 @@ class EventRow(Base):
     fingerprint: Mapped[Name] = mapped_column(unique=True)
     crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
     detected_at: Mapped[datetime] = mapped_column(index=True)
+    # Set by `releasewatch rediff` when the current rules no longer produce the event (0002).
+    superseded_at: Mapped[datetime | None]
 
 
 class CrawlRun(Base):

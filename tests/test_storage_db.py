@@ -15,6 +15,7 @@ from storage.db import DEFAULT_URL, ENV_VAR, Database, alembic_config, head_revi
 from storage.errors import DatabaseUnavailable, StorageError
 from storage.models import Base
 
+HEAD = "0002"
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=timezone.utc)
 TABLES = {"sources", "pages", "snapshots", "films", "film_aliases", "claims", "events", "crawl_runs", "fetch_failures"}
 
@@ -23,10 +24,10 @@ def test_upgrade_from_empty_creates_every_table_and_is_idempotent(db_url: str) -
     database = Database(db_url)
     try:
         assert database.revision() is None
-        assert database.upgrade() == head_revision() == "0001"
+        assert database.upgrade() == head_revision() == HEAD
         with database.session() as s:
             repository.sync_sources(s, [SourceConfig("variety", "pages", ("https://variety.example/",))])
-        assert database.upgrade() == "0001"
+        assert database.upgrade() == HEAD
         with database.session() as s:
             counts = repository.counts(s)
         assert set(counts) == TABLES
@@ -42,10 +43,26 @@ def test_concurrent_upgrades_of_an_empty_database_all_succeed(db_url: str) -> No
     databases = [Database(db_url) for _ in range(4)]
     try:
         with ThreadPoolExecutor(max_workers=4) as pool:
-            assert list(pool.map(Database.upgrade, databases)) == ["0001"] * 4
+            assert list(pool.map(Database.upgrade, databases)) == [HEAD] * 4
     finally:
         for database in databases:
             database.dispose()
+
+
+def test_upgrading_a_populated_database_keeps_its_data(db_url: str) -> None:
+    database = Database(db_url)
+    try:
+        with database.engine.begin() as conn:
+            command.upgrade(alembic_config(conn), "0001")
+            conn.execute(text("INSERT INTO crawl_runs (started_at, status, sources, pages_fetched, pages_unchanged,"
+                              " pages_failed, claims, events) VALUES (:at, 'ok', '[\"variety\"]', 3, 1, 0, 5, 2)"),
+                         {"at": T0.replace(tzinfo=None) if database.is_sqlite else T0})
+        assert database.upgrade() == HEAD
+        with database.session() as s:
+            [run] = repository.list_runs(s)
+        assert (run.started_at, run.status, run.sources, run.pages_fetched, run.claims) == (T0, "ok", ("variety",), 3, 5)
+    finally:
+        database.dispose()
 
 
 def test_models_and_migrations_describe_the_same_schema(db: Database) -> None:
@@ -67,7 +84,7 @@ def test_downgrade_to_empty_and_upgrade_again(db: Database) -> None:
     with db.engine.begin() as conn:
         command.downgrade(alembic_config(conn), "base")
     assert not TABLES & set(inspect(db.engine).get_table_names())
-    assert db.upgrade() == "0001"
+    assert db.upgrade() == HEAD
 
 
 def test_a_failed_unit_of_work_leaves_nothing_behind_and_keeps_earlier_ones(db: Database) -> None:

@@ -145,7 +145,7 @@ def test_save_events_is_idempotent_by_fingerprint(db: Database) -> None:
         assert repo.save_events(s, [event("b"), dated], None, T0 + timedelta(hours=1)) == 1
         assert repo.counts(s)["events"] == 3
         first, _, last = repo.list_events(s)
-    assert (first.fingerprint, first.detected_at, first.crawl_run_id) == ("a", T0, run)
+    assert (first.fingerprint, first.detected_at, first.crawl_run_id, first.superseded_at) == ("a", T0, run, None)
     assert (last.crawl_run_id, last.details) == (None, {"from": "2025-06-06", "days": 7, "sources": ["a", "b"]})
 
 

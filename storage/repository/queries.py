@@ -115,7 +115,7 @@ def list_events(s: Session, *, since: datetime | None = None, film: str | None =
             old=[claims[int(i)] for i in event.old_claim_ids if int(i) in claims],
             new=[claims[int(i)] for i in event.new_claim_ids if int(i) in claims],
             film_key=key, fingerprint=event.fingerprint, crawl_run_id=event.crawl_run_id,
-            details=dict(event.details or {}),
+            details=dict(event.details or {}), superseded_at=event.superseded_at,
         )
         for event, title, key in rows
     ]

@@ -79,6 +79,7 @@ class EventView:
     fingerprint: str = ""
     crawl_run_id: int | None = None
     details: dict[str, Any] = dataclass_field(default_factory=dict)
+    superseded_at: datetime | None = None  # when rediff found the current rules no longer produce it
 
 
 @dataclass(frozen=True, slots=True)
