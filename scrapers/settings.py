@@ -10,6 +10,10 @@ from __future__ import annotations
 BOT_NAME = "releasewatch"  # shown in Scrapy's own log lines and stats
 USER_AGENT = "releasewatch/0.1 (+contact)"  # say who we are, so a site owner can reach us instead of blocking us
 ROBOTSTXT_OBEY = True  # a site's robots.txt decides what we may fetch; a forbidden page is recorded as a failure
+DOWNLOADER_MIDDLEWARES = {  # Scrapy 2.19's robots.txt middleware lets concurrent requests skip robots.txt (see middlewares.py)
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "scrapers.middlewares.RobotsTxtMiddleware": 100,
+}
 AUTOTHROTTLE_ENABLED = True  # adapt the delay per site to its response times instead of a fixed rate
 AUTOTHROTTLE_START_DELAY = 1.0  # seconds between requests to one site before AutoThrottle has measured it
 AUTOTHROTTLE_MAX_DELAY = 30.0  # never wait longer than this between two requests to a slow site

@@ -138,6 +138,9 @@ def test_settings_identify_us_obey_robots_and_open_no_remote_endpoint() -> None:
     assert extensions["scrapy.extensions.telnet.TelnetConsole"] is None
     assert extensions["scrapy.extensions.remote_control.RemoteControl"] is None
     assert list(settings.getdict("ITEM_PIPELINES")) == ["scrapers.pipelines.StorePagePipeline"]
+    middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
+    assert middlewares["scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware"] is None
+    assert middlewares["scrapers.middlewares.RobotsTxtMiddleware"] == 100
     assert settings.get("RELEASEWATCH_RUN_ID") == 1
 
 
