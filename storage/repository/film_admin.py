@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from storage.errors import NotFound
@@ -69,8 +70,9 @@ def merge_films(s: Session, keep: str, merge: str) -> MergeOutcome:
     merged = s.get(Film, merge_id)
     assert merged is not None
     title, key = merged.title, merged.key
-    claims = s.execute(update(ClaimRow).where(ClaimRow.film_id == merge_id).values(film_id=keep_id)).rowcount
-    events = s.execute(update(EventRow).where(EventRow.film_id == merge_id).values(film_id=keep_id)).rowcount
+    # An UPDATE's result is a CursorResult, which has the rowcount; Session.execute is typed as Result.
+    claims = cast(CursorResult[Any], s.execute(update(ClaimRow).where(ClaimRow.film_id == merge_id).values(film_id=keep_id))).rowcount
+    events = cast(CursorResult[Any], s.execute(update(EventRow).where(EventRow.film_id == merge_id).values(film_id=keep_id))).rowcount
     s.execute(update(FilmAlias).where(FilmAlias.film_id == merge_id).values(film_id=keep_id))
     s.execute(delete(Film).where(Film.id == merge_id))
     s.flush()
