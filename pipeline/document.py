@@ -173,6 +173,21 @@ def _iso_date(value: Any) -> date | None:
         return None
 
 
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])(?:/|$)")
+
+
+def url_date(url: str | None) -> date | None:
+    """The day a URL path names (/2020/02/24/...): newsrooms put the publication day there."""
+    if not url:
+        return None
+    url = re.sub(r"^https?://web\.archive\.org/web/\d+\w*/", "", url)
+    m = _URL_DATE.search(url)
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3])) if m else None
+    except ValueError:
+        return None
+
+
 def _metadata_dates(tree: Any, objects: list[dict[str, Any]]) -> tuple[date | None, date | None]:
     published = updated = None
     for obj in objects:
@@ -342,6 +357,7 @@ def _read_html(
     language = _language(tree)
     day_first = bool(language and _DAY_FIRST_LANGS.match(language))
     published, updated = _metadata_dates(tree, objects)
+    published = url_date(url) or published
     title = _title(tree, objects)
     emphasis = _emphasis(tree)
     head_text = "" if published else _visible_head_text(tree)

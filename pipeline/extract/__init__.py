@@ -58,7 +58,7 @@ def _worth_reading(text: str, watchlist: Sequence[WatchFilm]) -> bool:
 
 def _key(c: Claim) -> tuple[object, ...]:
     if c.field == "release_date":
-        return (film_key(c.film), c.field, c.value, c.status)
+        return (film_key(c.film), c.field, c.value, c.status, c.region)
     return (film_key(c.film), c.field, (c.value or "").casefold())
 
 
@@ -97,7 +97,7 @@ def merge_claims(claims: Sequence[Claim]) -> list[Claim]:
                 w = window(c.value)
                 if any(
                     d is not c and d.status == "current" and film_key(d.film) == film_key(c.film)
-                    and w.contains(window(d.value)) and w != window(d.value)  # type: ignore[arg-type]
+                    and (d.kind == c.kind or c.kind in (None, "unspecified")) and w.contains(window(d.value)) and w != window(d.value)  # type: ignore[arg-type]
                     for d in dated
                 ):
                     continue

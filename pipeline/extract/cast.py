@@ -14,7 +14,7 @@ import re
 from typing import Iterator
 
 from pipeline.extract.context import DocContext, claim
-from pipeline.extract.people import NameSpan, is_name
+from pipeline.extract.people import NOT_NAME_WORDS, NameSpan, is_name
 from pipeline.extract.sentences import Sentence
 from pipeline.model import Claim
 
@@ -26,7 +26,7 @@ _VERB = re.compile(
     r"voices?|voiced|voicing|reprises?|reprising|reprised|returns?\s+(?=as|to|in|for)|returning\s+(?=as|to|in|for)|"
     r"(?:is|are)\s+back\s+as|shows?\s+up|showed\s+up|appears?\s+(?=as|in|opposite|alongside)|appeared\s+(?=as|in)|"
     r"appearing\s+(?=as|in)|cameos?|(?:been\s+)?cast\s+(?=as|in)|joins?|joined|joining|filmed\s+(?:scenes|a\s+scene)|"
-    r"takes?\s+on\s+the\s+role|steps?\s+into\s+the\s+role|(?:is|are)\s+in\s+the\s+cast|(?:is|are)\s+(?:also\s+)?part\s+of\s+the\s+cast|"
+    r"takes?\s+(?:on|over)\s+the\s+(?:title\s+)?role|steps?\s+into\s+the\s+role|(?:is|are)\s+in\s+the\s+cast|(?:is|are)\s+(?:also\s+)?part\s+of\s+the\s+cast|"
     r"rounds?\s+out\s+the\s+cast|leads?\s+the\s+cast|headlines?|toplines?|fronts?)\b"
 )
 _JOIN_OK = re.compile(r"^\s*(?:the\s+)?(?:cast|ensemble|film|movie|sequel|spinoff|spin-off|project|[A-Z])")
@@ -39,14 +39,20 @@ _OBJECT_TRIGGER = re.compile(
 )
 _LIST_GAP = re.compile(
     r"^[\s,]*(?:(?:and|as well as|along with|plus|with|&)\s+)?(?:(?:the\s+late|series\s+mainstays?|co-stars?|"
-    r"newcomers?|veterans?|fellow|returning|stars?|actors?|actress(?:es)?|real-life\s+\w+|[a-z]+)\s+){0,3}[\s,]*$"
+    r"newcomers?|veterans?|fellow|returning|franchise|original|stars?|actors?|actress(?:es)?|real-life\s+\w+)\s+){0,3}[\s,]*$"
 )
+# One capitalised word between list commas: a mononym ("Zendaya") in a cast list.
+_MONONYM_GAP = re.compile(r"^\s*,\s*(?:and\s+)?([A-Z][\w'’-]+)\s*,?\s*(?:and\s+)?$")
+# Verbs that take a plural subject (or past tense): only they make "X, Y and Z <verb>" a list.
+_PLURAL_VERB = re.compile(r"^(?:star|play|portray|voice|reprise|return|returning|appear|join|are|co-star|"
+                          r"starred|played|portrayed|voiced|reprised|returned|appeared|joined|filmed|reprising|all)\b")
 _NEGATED = re.compile(r"\b(?:not|n't|never|no longer|won't)\b")
 _ROLE = r"(?:director|writer|producer|ceo|star|studio|screenwriter|creator|author|filmmaker|composer|president|chairman|executive)s?"
 # "director" in lower case (or a bare capitalised "Director") is a job; "the Director" is a character.
 _ROLE_WORDS = re.compile(rf"^(?:(?:the\s+)?{_ROLE}|(?i:{_ROLE}))$")
 
 
+_DESCRIBED = re.compile(r"\b(?!in\b|of\b|from\b|for\b|and\b|the\b|on\b|with\b)[a-z]+\s+$")
 _CREW_BEFORE = re.compile(r"direct|writ|produc", re.IGNORECASE)
 _NOT_A_ROLE = re.compile(
     r"\s*(?:this|that|it|them|out|along|with|like|into|to|up|down|off|a\s+(?:part|key|big|major|role)|well|games?|music|guitar)\b"
@@ -106,7 +112,7 @@ def cast_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
         # the list of names before the verb: "X, Y and the late Z reprise their roles"
         subjects = [n]
         j = i
-        while j > 0:
+        while j > 0 and _PLURAL_VERB.match(verb):
             gap = ctx.text[names[j - 1].end: names[j].start]
             if not _LIST_GAP.match(gap):
                 break
@@ -139,8 +145,13 @@ def cast_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
         prev = n
         for nxt in names[i + 1:]:
             gap = ctx.text[prev.end: nxt.start]
-            gm = _AS_AFTER.match(gap + nxt.name)
-            if gm or not _LIST_GAP.match(gap):
+            if _AS_AFTER.match(gap + nxt.name):
+                break
+            mono = _MONONYM_GAP.match(gap)
+            if mono and mono.group(1).lower() not in NOT_NAME_WORDS:
+                at = prev.end + mono.start(1)
+                add(NameSpan(mono.group(1), at, at + len(mono.group(1))), None, f"cast.object_{word}", at)
+            elif not _LIST_GAP.match(gap):
                 break
             add(nxt, None, f"cast.object_{word}", nxt.end)
             prev = nxt
@@ -150,7 +161,10 @@ def cast_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
         # "the Director (Anjelica Huston)" / "Rooney (Unity Phelan)"
         if text[max(0, s - 1): s] == "(" and text[e: e + 1] == ")":
             cm = _CHAR_BEFORE_PAREN.search(text[max(0, s - 80):s])
-            if cm and not _ROLE_WORDS.match(cm.group("char")) and not _is_film(ctx, sentence, max(0, s - 80) + cm.start("char")):
+            char_at = max(0, s - 80) + cm.start("char") if cm else 0
+            # a film's name can be its hero's ("young Furiosa (Alyla Browne)"), unless it follows "in"/"of"
+            film_like = cm is not None and _is_film(ctx, sentence, char_at) and not _DESCRIBED.search(text[max(0, char_at - 12):char_at])
+            if cm and not _ROLE_WORDS.match(cm.group("char")) and not film_like:
                 outer = cm.group("char")
                 if outer in found:  # "Keanu Reeves (John Wick)": the outer name already acts here
                     old = found[outer]

@@ -21,6 +21,7 @@ _BYLINE = re.compile(
     r"(?P<name>[A-Z][\w'’.-]+(?:\s+(?:de|van|von|da|di|le|la)?\s*[A-Z][\w'’.-]+){1,3})"
     r"|(?:^|\n)\s*(?P<name2>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,2})\s*(?://|\|)\s*(?:Articles|Posts|Stories)"
 )
+_YEAR = re.compile(r"(?<![\d$£€])\b(?:19|20)\d\d\b")
 _SURNAME_TOKEN = re.compile(r"(?<![\w'’])(?:(?:de|De|van|Van|von|Von|da|Da|di|Di|del|Del|la|La|le|Le)\s+)?[A-Z][\w'’-]+")
 
 
@@ -36,6 +37,16 @@ class DocContext:
     surnames: dict[str, str]
     authors: frozenset[str]
     anchor: date | None
+    year_marks: tuple[tuple[int, int], ...] = ()
+
+    def year_before(self, pos: int) -> int | None:
+        """The last year (1900-2099) the text wrote before `pos`, to place "June 6" without one."""
+        year = None
+        for p, y in self.year_marks:
+            if p >= pos:
+                break
+            year = y
+        return year
 
     def names_in(self, sentence: Sentence) -> list[NameSpan]:
         """Person names in a sentence (offsets into the document text), surnames resolved.
@@ -96,6 +107,7 @@ def build_context(document: Document, watchlist: Sequence[WatchFilm] = ()) -> Do
         surnames=surname_index(full_names),
         authors=author_keys,
         anchor=document.published,
+        year_marks=tuple((m.start(), int(m.group(0))) for m in _YEAR.finditer(text)),
     )
 
 

@@ -38,6 +38,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("num", r"\b(?P<num_a>[0-3]?\d)(?P<num_sep>[/.])(?P<num_b>[0-3]?\d)(?P=num_sep)(?P<num_y>(?:19|20)?\d\d)\b"),
     ("md", rf"\b(?P<md_m>{_MON})\s+(?P<md_d>{_DAY})\b(?!\s*(?:,\s*)?(?:19|20)\d\d)(?![\d:])"),
     ("dm", rf"\b(?P<dm_d>{_DAY})(?:\s+of)?\s+(?P<dm_m>{_MON})\b(?!,?\s+(?:19|20)\d\d)"),
+    ("mon", r"\b(?:in|this|next|by|until|from|early|late|mid-?)\s+(?P<mo_m>(?-i:January|February|March|April|May|June|July|"
+            r"August|September|October|November|December))\b(?!\s*\d)"),
     ("my", rf"\b(?P<my_m>{_MON})(?:\s+of)?,?\s+(?P<my_y>{_YEAR})\b"),
     ("quarter", rf"\b(?:Q(?P<q_n>[1-4])\s*(?P<q_y>{_YEAR})|(?P<q_o>first|second|third|fourth|1st|2nd|3rd|4th)"
                 rf"[\s-]quarter\s+(?:of\s+)?(?P<q_y2>{_YEAR})|(?P<q_y3>{_YEAR})\s*Q(?P<q_n3>[1-4]))\b"),
@@ -171,6 +173,12 @@ def resolve(m: re.Match[str], anchor: date | None, *, day_first: bool = False, c
         relative = True
         if y2 is not None:
             value, precision = _safe_day(y2, mo, d), "day"
+    elif form == "mon":
+        relative = True
+        mo = _month(g("mo_m"))
+        y2 = _place_year(mo, 1, anchor.replace(day=1) if anchor else None, context_year)
+        if y2 is not None:
+            value, precision = f"{y2:04d}-{mo:02d}", "month"
     elif form == "my":
         value, precision = f"{int(g('my_y')):04d}-{_month(g('my_m')):02d}", "month"
     elif form == "quarter":
@@ -220,14 +228,20 @@ def resolve(m: re.Match[str], anchor: date | None, *, day_first: bool = False, c
             window(value)
         except ValueError:
             value, precision = None, None
-    start = m.start("wd") if form == "wday" else m.start()
+    start = m.start("wd") if form == "wday" else m.start("mo_m") if form == "mon" else m.start()
     return DateMention(start, m.end(), m.string[start: m.end()], value, precision, form, relative)
 
 
-def find_dates(text: str, anchor: date | None = None, *, day_first: bool = False) -> list[DateMention]:
-    """Every date expression in `text`, left to right, resolved against `anchor` when relative."""
+def find_dates(
+    text: str, anchor: date | None = None, *, day_first: bool = False, default_year: int | None = None
+) -> list[DateMention]:
+    """Every date expression in `text`, left to right, resolved against `anchor` when relative.
+
+    A day written without a year ("June 6") takes the anchor's year (or the next); without an
+    anchor, the year the text last wrote (`default_year`, then earlier dates of `text`).
+    """
     out: list[DateMention] = []
-    context_year: int | None = None
+    context_year: int | None = default_year
     for m in DATE_RE.finditer(text):
         mention = resolve(m, anchor, day_first=day_first, context_year=context_year)
         out.append(mention)

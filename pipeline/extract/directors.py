@@ -17,7 +17,7 @@ from pipeline.model import Claim
 
 # Text right before a name that makes it the director.
 _BEFORE = re.compile(
-    r"(?:\b(?:directed|helmed|co-directed|direction)\s+by|\bdir\.|(?<![Tt]he )(?<![Tt]he new )(?<!\w)(?:writer[-/])?"
+    r"(?:\b(?i:directed|helmed|co-directed|direction)\s+by|\bdir\.|(?<![Tt]he )(?<![Tt]he new )(?<!\w)(?:writer[-/])?"
     r"(?:co-)?(?:[Dd]irector|filmmaker-director|director-writer))"
     r"\s*:?\s*(?:(?:and\s+)?(?:co-?writer|writer|producer|star|filmmaker|auteur|helmer|the|Oscar[- ]winning|"
     r"Oscar[- ]winner|acclaimed|veteran|visionary|[a-z]+-winning|cult|Mexican|British|American|French|Korean|"
@@ -38,6 +38,7 @@ _AFTER = re.compile(
     r"(?P<verb>directs|directed|directing|direct|helms|helmed|helming|helm|co-directs|co-directed|write and direct|"
     r"writes and directs|wrote and directed|will write and direct|to write and direct)\b"
 )
+_DIRECTED_ADJ = re.compile(r"^[-–](?:directed|helmed)\b")
 _NEGATED = re.compile(
     r"\b(?:not|n't|never|no longer|won't|declined|passed|exited|left|stepped down|replaced|instead of|rather than)\b",
     re.IGNORECASE,
@@ -73,6 +74,11 @@ def director_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
             f, w, explicit = ctx.film_for(sentence, name.start)
             if f:
                 yield _claim(ctx, sentence, name, f, w, 0.8 if explicit else 0.65, "director.by")
+            continue
+        if _DIRECTED_ADJ.match(after):  # "the Len Wiseman-directed film"
+            f, w, explicit = ctx.film_for(sentence, name.end, prefer_after=True)
+            if f:
+                yield _claim(ctx, sentence, name, f, w, 0.8 if explicit else 0.65, "director.directed_adj")
             continue
         m_after = _AFTER.match(after)
         if m_after:

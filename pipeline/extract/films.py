@@ -23,7 +23,7 @@ from pipeline.extract.sentences import Sentence
 from pipeline.film_identity import film_key
 from pipeline.model import WatchFilm
 
-_SMALL = r"(?:of|the|a|an|and|in|on|at|to|for|or|vs\.?|with|from|de|la|le|des|du|von|is|my|your|no)"
+_SMALL = r"(?:of|the|a|an|and|in|on|at|to|for|or|vs\.?|x|with|from|de|la|le|des|du|von|is|my|your|no)"
 _TWORD = r"(?:[A-Z0-9][\w'’&!?.-]*\w|[A-Z0-9])"
 _JOIN = _SMALL.replace("and|", "").replace("|or|", "|")
 TITLE_CASE_RE = re.compile(
@@ -53,7 +53,8 @@ _STRONG_RIGHT = re.compile(
     r"slated|scheduled|due out|dated for|arriving|arrives|hitting|hits (?:theat|cinema)|opening in|opens (?:in|on)|"
     r"premieres|premiered|debuts|debuted|bows|lands|gets? (?:a |its |new )?(?:new )?release date|trailer|teaser|"
     r"sequel|spinoff|spin-off|release date|box office|opening weekend|director|cast (?:includes|members?)|"
-    r"(?:will )?(?:be )?released|(?:was |is |will be )?directed by)))"
+    r"(?:will )?(?:be )?released|(?:was |is |will be )?directed by|moves to|moved to|shifts to|is pushed|"
+    r"is delayed|is dated|(?:has been |was )?(?:pushed|delayed|moved|dated|rescheduled))))"
 )
 _MODIFIER_RIGHT = re.compile(
     r"^\s*(?:['’]s?\s+)?(?:spinoffs?|spin-offs?|sequels?|prequels?|franchise|series|universe|saga|movies|films|"
@@ -67,6 +68,7 @@ _PERSONLIKE_OK = re.compile(r"^(?:\s*\((?:19|20)\d\d\)|\s*\(dir\.|\s+(?:spinoff|
 _TITLE_SHAPE = re.compile(
     r"[:–—]\s*(?:Chapter|Part|Volume|Vol\.|Episode)\s+\w+|\w\s[–—]\s[A-Z]|^(?:[A-Z][a-z]+\s+){1,3}[2-9]$"
 )
+_POSSESSOR = re.compile(r"^.*?\w['’]s\s+(?=[A-Z0-9])")
 _DATE_TAIL = re.compile(
     r"\s+(?:(?:from|on|in|at|to|for|by|since|until|of)\s+)?(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?|"
     r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Christmas|Thanksgiving)\b.*$"
@@ -213,6 +215,7 @@ def _discover(text: str, title: str | None, people: frozenset[str], emphasis: Se
             while len(words) > 1 and words[0].lower() in NOT_NAME_WORDS and words[0] != "The":
                 words = words[1:]
             span = _DATE_TAIL.sub("", " ".join(words))
+            span = _POSSESSOR.sub("", span)  # "Denis Villeneuve's Dune: Part Two" -> "Dune: Part Two"
             if len(re.findall("[A-Za-z]", span)) < 2 or re.fullmatch(r"[A-Z]\w*-[a-z]+", span):
                 continue  # "Oscar-winning director" has no title in it
             if not (_STRONG_LEFT.search(left) or _STRONG_RIGHT.match(right) or _TITLE_SHAPE.search(span)):

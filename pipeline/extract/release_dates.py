@@ -19,7 +19,8 @@ from pipeline.release_window import window
 TRIGGER = re.compile(
     r"\b(?:releas\w*|open(?:s|ed|ing)?|premier\w*|debut\w*|arriv\w*|hit(?:s|ting)?\s+(?:theaters|theatres|cinemas|"
     r"screens|the big screen|streaming|digital|[A-Z]\w+\+?)|in\s+(?:theaters|theatres|cinemas)|"
-    r"(?:coming|come|comes|heads?|heading|headed)\s+to|comes?\s+out|(?:is|be|be\s+out|it['’]s)\s+out\s+(?:on|in)|dated?|set\s+(?:for|to\s+\w+)|"
+    r"hit(?:s|ting)?\s+(?:\w+\s+){0,2}(?:theaters|theatres|cinemas|screens)|(?:in|to)\s+(?:\w+\s+)?(?:theaters|theatres|cinemas)|"
+    r"set(?!\s+in\b)|(?:coming|come|comes|heads?|heading|headed)\s+to|comes?\s+out|(?:is|be|be\s+out|it['’]s)\s+out\s+(?:on|in)|dated?|set\s+(?:for|to\s+\w+)|"
     r"slated|scheduled|due\s+(?:out|in|on|for)|bows?|bowing|land(?:s|ing)?|launch\w*|stream\w*|available|"
     r"drops?|dropping|mov(?:e|ed|es|ing)|push(?:ed|es|ing)?|delay\w*|bump\w*|shift\w*|planned|postpon\w*|"
     r"reschedul\w*|expected|screen(?:s|ed|ing)|playing|lands?|in\s+time\s+for)\b",
@@ -30,7 +31,13 @@ NOT_RELEASE = re.compile(
     r"\b(?:box[- ]office|grossed|grosses|earned|earning|earnings|weekend|trailers?|teasers?|posters?|first[- ]look|"
     r"footage|clip|born|birthday|died|dies|death|passed away|aged?|published|updated|posted|interview\w*|filming|"
     r"shoot(?:ing)?|shot|wrapped|production|announced|announcement|ceremony|awards?|nominat\w*|oscars?|tickets?|"
-    r"pre-?sales?|photos?|casting|cast|deal|signed|contract|lawsuit|strike|founded|acquired|married|since)\b",
+    r"pre-?sales?|photos?|casting|cast|deal|signed|contract|lawsuit|strike|founded|acquired|married|since|"
+    r"set\s+in|takes\s+place|took\s+place|said|says|told)\b",
+    re.IGNORECASE,
+)
+# After a date only these say it was not a release ("June 7, the studio said" is attribution).
+_NOT_RELEASE_AFTER = re.compile(
+    r"\b(?:box[- ]office|grossed|grosses|earned|earning|weekend|born|birthday|died|ceremony|awards?|trailer|teaser)\b",
     re.IGNORECASE,
 )
 _STRONG_RELEASE = re.compile(
@@ -50,7 +57,7 @@ _PREVIOUS_ANYWHERE = re.compile(
     r"had\s+been\s+(?:set|scheduled|slated|planned|dated))\b",
     re.IGNORECASE,
 )
-_BACK_TO_CURRENT = re.compile(r"\b(?:to|now|until|but|instead|will|new)\b", re.IGNORECASE)
+_BACK_TO_CURRENT = re.compile(r"\b(?:now|but|instead|however|newly|new)\b|\b(?:to|until)\s*$", re.IGNORECASE)
 _REGIONS = (
     ("US", r"U\.?S\.?A?\.?|United States|America|North America|the States|stateside|domestic(?:ally)?"),
     ("GB", r"U\.?K\.?|United Kingdom|Britain|Great Britain|British|England|UK and Ireland|Ireland"),
@@ -80,11 +87,15 @@ _KINDS = (
 )
 
 
-def _kind(text: str) -> str:
+def _kind(text: str, at: int) -> str:
+    """The release kind whose words stand nearest to position `at` (the date) in `text`."""
+    best, best_dist = "unspecified", 10_000
     for kind, rx in _KINDS:
-        if rx.search(text):
-            return kind
-    return "unspecified"
+        for m in rx.finditer(text):
+            dist = at - m.end() if m.end() <= at else m.start() - at
+            if dist < best_dist:
+                best, best_dist = kind, dist
+    return best
 
 
 def _region(text: str) -> str | None:
@@ -113,7 +124,8 @@ def release_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
     text = sentence.text
     if not TRIGGER.search(text):
         return
-    mentions = [d for d in find_dates(text, ctx.anchor) if not _skip_mention(sentence, d)]
+    default_year = None if ctx.anchor else ctx.year_before(sentence.start)
+    mentions = [d for d in find_dates(text, ctx.anchor, default_year=default_year) if not _skip_mention(sentence, d)]
     prev_end = 0
     for d in mentions:
         left = text[max(prev_end, d.start - 90): d.start]
@@ -127,7 +139,7 @@ def release_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
             [len(left) - t.end() for t in triggers_left] + ([trigger_right.start()] if trigger_right else [])
         )
         negs_left = list(NOT_RELEASE.finditer(left))
-        neg_right = NOT_RELEASE.search(right[:30])
+        neg_right = _NOT_RELEASE_AFTER.search(right[:30])
         n_dist = min([len(left) - n.end() for n in negs_left] + ([neg_right.start()] if neg_right else [10_000]))
         if n_dist < t_dist and not _STRONG_RELEASE.search(text[max(0, d.start - 25): d.end + 25]):
             continue
@@ -144,7 +156,8 @@ def release_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
             status = "previous"
         elif _PREVIOUS_ANYWHERE.search(left) and not _BACK_TO_CURRENT.search(left[_PREVIOUS_ANYWHERE.search(left).end():]):  # type: ignore[union-attr]
             status = "previous"
-        near = text[max(0, d.start - 80): d.end + 80]
+        near_start = max(0, d.start - 80)
+        near = text[near_start: d.end + 80]
         win = window(d.value) if d.value else None
         confidence = 0.55 + (0.2 if explicit else 0) + (0.1 if d.precision == "day" else 0) - (0.1 if d.relative else 0)
         yield claim(
@@ -152,6 +165,6 @@ def release_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
             film=film, film_written=written, field="release_date", value=d.value,
             precision=win.precision if win else None,  # type: ignore[arg-type]
             start=win.start if win else None, end=win.end if win else None,
-            status=status, region=_region(near), kind=_kind(near),  # type: ignore[arg-type]
+            status=status, region=_region(near), kind=_kind(near, d.start - near_start),  # type: ignore[arg-type]
             confidence=min(confidence, 0.95), extractor=f"release_date.{d.form}",
         )
