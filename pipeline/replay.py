@@ -11,10 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from pipeline.compare import key_of
 from pipeline.diff import diff
 from pipeline.model import Event, ObservedClaim
 
 PageKey = tuple[str, str]
+WHOLE_FILM_FIELDS = ("release_date", "director")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,12 +45,15 @@ class ClaimState:
         self._pages_by_film: dict[str, set[PageKey]] = defaultdict(set)
 
     def films_of(self, page: PageKey) -> set[str]:
-        return {c.film_key for c in self._by_page.get(page, ())}
+        return {c.film_key for c in self.claims_of(page)}
 
     def claims_for(self, films: Iterable[str]) -> list[ObservedClaim]:
         films = set(films)
         pages = set().union(*(self._pages_by_film.get(f, set()) for f in films)) if films else set()
         return [c for page in sorted(pages) for c in self._by_page[page] if c.film_key in films]
+
+    def claims_of(self, page: PageKey) -> tuple[ObservedClaim, ...]:
+        return self._by_page.get(page, ())
 
     def apply(self, page: PageKey, claims: tuple[ObservedClaim, ...]) -> None:
         for film in self.films_of(page):
@@ -56,6 +61,16 @@ class ClaimState:
         self._by_page[page] = claims
         for c in claims:
             self._pages_by_film[c.film_key].add(page)
+
+
+def _relevant(claims: list[ObservedClaim], touched: set[tuple]) -> list[ObservedClaim]:
+    """The claims whose events one page can change: its own keys, and every release date and
+    director of its films (their comparison groups depend on all of a film's claims).
+
+    Other keys hold the same claims before and after the page, so the diff would find nothing there;
+    leaving them out keeps a page's diff small however much is known about its films.
+    """
+    return [c for c in claims if c.claim.field in WHOLE_FILM_FIELDS or key_of(c) in touched]
 
 
 def replay(history: Iterable[SnapshotClaims]) -> list[ReplayedEvent]:
@@ -68,9 +83,10 @@ def replay_into(state: ClaimState, history: Iterable[SnapshotClaims]) -> list[Re
     found: list[ReplayedEvent] = []
     for snap in history:
         page = (snap.source, snap.url)
-        films = state.films_of(page) | {c.film_key for c in snap.claims}
-        before = state.claims_for(films)
+        touched = {key_of(c) for c in (*state.claims_of(page), *snap.claims)}
+        films = {key[0] for key in touched}
+        before = _relevant(state.claims_for(films), touched)
         state.apply(page, snap.claims)
-        after = state.claims_for(films)
+        after = _relevant(state.claims_for(films), touched)
         found += [ReplayedEvent(e, snap.snapshot_id, snap.fetched_at) for e in diff(before, after)]
     return found

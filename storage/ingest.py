@@ -82,12 +82,13 @@ def ingest_batch(s: Session, versions: Sequence[PageVersion], run_id: int | None
         history.append(SnapshotClaims(v.page.source, v.page.url, stored.snapshot_id, v.page.fetched_at, observed))
         outcomes.append((stored, len(stored.claim_ids)))
     replayed = replay_into(state, history)
+    known = repository.known_fingerprints(s, {r.event.fingerprint for r in replayed})
+    total = repository.save_events(s, [r.event for r in replayed], run_id, now)
     per_snapshot: dict[int, int] = defaultdict(int)
-    total = 0
     for r in replayed:
-        added = repository.save_events(s, [r.event], run_id, now)
-        per_snapshot[r.snapshot_id] += added
-        total += added
+        if r.event.fingerprint not in known:
+            known.add(r.event.fingerprint)
+            per_snapshot[r.snapshot_id] += 1
     return BatchOutcome(tuple(IngestOutcome(st.snapshot_id, n, per_snapshot[st.snapshot_id]) for st, n in outcomes), total)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from storage.repository.films import resolve_film, sync_watchlist
 from storage.repository.ingest import (
     finish_run,
+    known_fingerprints,
     last_content_hash,
     record_failure,
     record_unchanged,
@@ -22,6 +23,6 @@ from storage.repository.views import ClaimView, EventView, RunView, StoredSnapsh
 __all__ = [
     "ClaimView", "EventView", "RunView", "StoredSnapshot",
     "counts", "current_claims", "film_keys_of_page", "list_events", "list_runs",
-    "finish_run", "last_content_hash", "record_failure", "record_unchanged", "resolve_film",
+    "finish_run", "known_fingerprints", "last_content_hash", "record_failure", "record_unchanged", "resolve_film",
     "save_events", "start_run", "store_snapshot", "sync_sources", "sync_watchlist",
 ]

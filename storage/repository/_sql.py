@@ -28,6 +28,23 @@ def insert_ignoring_duplicates(s: Session, model: type[Any], values: dict[str, A
     return len(s.execute(stmt.returning(table.c.id)).all())
 
 
+def insert_many_ignoring_duplicates(s: Session, model: type[Any], rows: list[dict[str, Any]], unique: list[str]) -> int:
+    """insert_ignoring_duplicates for many rows in one statement; returns how many were written."""
+    if not rows:
+        return 0
+    dialect = s.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
+    else:
+        raise StorageError(f"unsupported database {dialect!r}: releasewatch supports SQLite and PostgreSQL")
+    table = model.__table__
+    # executemany of one cached statement: SQLAlchemy's "insertmanyvalues" batches the rows itself.
+    stmt = insert(table).on_conflict_do_nothing(index_elements=unique).returning(table.c.id)
+    return len(s.execute(stmt, rows).all())
+
+
 def page_id(s: Session, source: str, url: str) -> int | None:
     """The id of a source's page, or None when it was never seen."""
     return s.scalar(

@@ -53,6 +53,17 @@ def resolve_film(s: Session, title: str, year: int | None = None) -> int:
     return found
 
 
+def film_ids_for_keys(s: Session, keys: set[str]) -> dict[str, int]:
+    """film_for_key for many keys: alias keys first, then film keys, unknown keys become films."""
+    found: dict[str, int] = dict(s.execute(select(FilmAlias.key, FilmAlias.film_id).where(FilmAlias.key.in_(keys))).tuples().all())
+    rest = keys - found.keys()
+    if rest:
+        found.update(s.execute(select(Film.key, Film.id).where(Film.key.in_(rest))).tuples().all())
+    for key in keys - found.keys():
+        found[key] = film_for_key(s, key)
+    return found
+
+
 def film_for_key(s: Session, key: str) -> int:
     """The film a stored key names (events carry keys, not titles); an unknown key becomes a film."""
     found = film_id_by_key(s, key)

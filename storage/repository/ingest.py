@@ -17,12 +17,13 @@ from pipeline.config import SourceConfig
 from pipeline.model import Claim, Document, Event, FetchedPage
 from storage.errors import NotFound
 from storage.models import ClaimRow, CrawlRun, EventRow, FetchFailure, Film, Page, Snapshot, Source
-from storage.repository._sql import insert_ignoring_duplicates, page_id
-from storage.repository.films import film_for_key, resolve_film
+from storage.repository._sql import insert_ignoring_duplicates, insert_many_ignoring_duplicates, page_id
+from storage.repository.films import film_ids_for_keys, resolve_film
 from storage.repository.views import StoredSnapshot
 
 FINISHED_STATUSES = ("ok", "partial", "failed")
 URL_LENGTH = 2048  # pages.url / snapshots.final_url column size
+CHUNK = 500  # rows per IN list / multi-row insert (15 columns): well under SQLite's 32,766 bound parameters
 
 
 def sync_sources(s: Session, sources: Sequence[SourceConfig]) -> None:
@@ -181,17 +182,41 @@ def _json_ready(details: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
+def known_fingerprints(s: Session, fingerprints: set[str]) -> set[str]:
+    """Which of these event fingerprints are stored already."""
+    wanted = sorted(fingerprints)
+    known: set[str] = set()
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start:start + CHUNK]
+        known.update(s.scalars(select(EventRow.fingerprint).where(EventRow.fingerprint.in_(chunk))))
+    return known
+
+
 def save_events(s: Session, events: Sequence[Event], run_id: int | None, detected_at: datetime) -> int:
-    """Store the events whose fingerprint is new; returns how many were. Recomputing a diff is a no-op."""
+    """Store the events whose fingerprint is new; returns how many were. Recomputing a diff is a no-op.
+
+    Set-based: one lookup of known fingerprints and film ids per chunk, then one multi-row insert
+    (ON CONFLICT DO NOTHING, so a concurrent writer of the same event is harmless).
+    """
     new = 0
-    for event in events:
-        values = {
-            "type": event.type, "film_id": film_for_key(s, event.film_key), "field": event.field,
-            "region": event.region, "kind": event.kind, "actor": event.actor,
-            "old_claim_ids": list(event.old_claim_ids), "new_claim_ids": list(event.new_claim_ids),
-            "sources": list(event.sources), "summary": event.summary, "severity": event.severity,
-            "details": _json_ready(event.details), "fingerprint": event.fingerprint,
-            "crawl_run_id": run_id, "detected_at": detected_at,
-        }
-        new += insert_ignoring_duplicates(s, EventRow, values, ["fingerprint"])
+    unique = list({e.fingerprint: e for e in events}.values())
+    for start in range(0, len(unique), CHUNK):
+        chunk = unique[start:start + CHUNK]
+        known = known_fingerprints(s, {e.fingerprint for e in chunk})
+        fresh = [e for e in chunk if e.fingerprint not in known]
+        if not fresh:
+            continue
+        film_ids = film_ids_for_keys(s, {e.film_key for e in fresh})
+        rows = [
+            {
+                "type": event.type, "film_id": film_ids[event.film_key], "field": event.field,
+                "region": event.region, "kind": event.kind, "actor": event.actor,
+                "old_claim_ids": list(event.old_claim_ids), "new_claim_ids": list(event.new_claim_ids),
+                "sources": list(event.sources), "summary": event.summary, "severity": event.severity,
+                "details": _json_ready(event.details), "fingerprint": event.fingerprint,
+                "crawl_run_id": run_id, "detected_at": detected_at,
+            }
+            for event in fresh
+        ]
+        new += insert_many_ignoring_duplicates(s, EventRow, rows, ["fingerprint"])
     return new
