@@ -17,6 +17,8 @@ from storage.models import EventRow
 from storage.repository import save_events
 from storage.repository.history import load_history
 
+CHUNK = 500  # ids per UPDATE ... IN (...)
+
 
 @dataclass(frozen=True, slots=True)
 class RediffOutcome:
@@ -34,7 +36,10 @@ def rediff(s: Session, now: datetime) -> RediffOutcome:
     stored = dict(s.execute(select(EventRow.fingerprint, EventRow.id)).tuples().all())
     added = save_events(s, list(events.values()), None, now)
     stale = tuple(sorted(event_id for fingerprint, event_id in stored.items() if fingerprint not in events))
-    if hasattr(EventRow, "superseded_at"):
-        s.execute(update(EventRow).where(EventRow.id.in_(stale), EventRow.superseded_at.is_(None)).values(superseded_at=now))
-        s.execute(update(EventRow).where(EventRow.fingerprint.in_(events), EventRow.superseded_at.is_not(None)).values(superseded_at=None))
+    produced_again = [stored[f] for f in events if f in stored]
+    for start in range(0, max(len(stale), len(produced_again)), CHUNK):
+        s.execute(update(EventRow).where(EventRow.id.in_(stale[start:start + CHUNK]), EventRow.superseded_at.is_(None))
+                  .values(superseded_at=now))
+        s.execute(update(EventRow).where(EventRow.id.in_(produced_again[start:start + CHUNK]),
+                                         EventRow.superseded_at.is_not(None)).values(superseded_at=None))
     return RediffOutcome(len(history), len(events), added, len(events) - added, stale)

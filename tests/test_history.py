@@ -116,9 +116,13 @@ def test_rediff_recomputes_the_same_events_and_then_nothing(db: Database) -> Non
     with db.session() as s:
         s.execute(EventRow.__table__.delete().where(EventRow.type == "resolved"))
     with db.session() as s:
+        s.add(EventRow(type="conflict", film_id=1, field="director", old_claim_ids=[], new_claim_ids=[], sources=[],
+                       summary="made by an older rule", severity="low", details={}, fingerprint="old-rule", detected_at=T0))
+    with db.session() as s:
         second = rediff(s, now)
-    assert second.added == 1
-    assert sorted(events(db), key=str) == sorted(stored, key=str)
+        superseded = s.scalar(select(EventRow.superseded_at).where(EventRow.fingerprint == "old-rule"))
+    assert second.added == 1 and len(second.no_longer_produced) == 1 and superseded is not None
+    assert sorted(events(db), key=str) == sorted([*stored, ("conflict", "director", None)], key=str)
 
 
 def test_merge_joins_two_films_keeping_every_claim(db: Database) -> None:
