@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from pipeline.compare import comparison_groups, compatible_values, is_current, key_of, value_of, window
-from pipeline.model import Event, ObservedClaim
+from pipeline.model import Event, EventType, ObservedClaim
 
 PageKey = tuple[str, str]  # (source, url)
 
@@ -48,7 +48,7 @@ def _ids(claims: Iterable[ObservedClaim]) -> tuple[int, ...]:
     return tuple(sorted({c.claim_id for c in claims}))
 
 
-def _event(type_: str, key: tuple, old: Sequence[ObservedClaim], new: Sequence[ObservedClaim],
+def _event(type_: EventType, key: tuple, old: Sequence[ObservedClaim], new: Sequence[ObservedClaim],
            summary: str, severity: str = "normal", **details: object) -> Event:
     film, field = key[0], key[1]
     region = key[2] if field == "release_date" else None

@@ -1,7 +1,8 @@
 """The typed values that travel between stages (see DESIGN.md, "The flow of one page")."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -141,4 +142,4 @@ class Event:
     summary: str
     fingerprint: str
     severity: str = "normal"
-    details: dict[str, Any] = field(default_factory=dict)
+    details: dict[str, Any] = dataclass_field(default_factory=dict)
