@@ -6,6 +6,7 @@ name the cause in words, never as a traceback.
 from __future__ import annotations
 
 import builtins
+import re
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import (
@@ -23,6 +24,13 @@ from twisted.internet import error as twisted_error
 #: Content types a page may have to be read; anything else is recorded as "not HTML".
 #: text/plain is accepted because pipeline.document reads plain article text too.
 READABLE_CONTENT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
+
+
+_MAXSIZE = re.compile(r"max size \((\d+)\)")
+
+
+def _size(n: int) -> str:
+    return f"{n / 1024 / 1024:g} MB" if n >= 1024 * 1024 else f"{n} bytes"
 
 
 def http_status(status: int) -> str:
@@ -53,7 +61,10 @@ def exception_reason(exc: BaseException, url: str, timeout: float | None = None)
         text = str(exc) or "request ignored"
         return "forbidden by robots.txt" if "robots.txt" in text else text
     if isinstance(exc, DownloadCancelledError):
-        return f"download cancelled: {exc}" if str(exc) else "download cancelled"
+        limit = _MAXSIZE.search(str(exc))
+        if limit:
+            return f"larger than the download limit ({_size(int(limit[1]))})"
+        return "download cancelled"
     if isinstance(exc, ResponseDataLossError):
         return "connection closed before the whole page arrived"
     if isinstance(exc, UnsupportedURLSchemeError):

@@ -22,6 +22,11 @@ from pipeline.config import SourceConfig
 RESULT_MARKER = "releasewatch-crawl-result "
 
 
+class _NotMaxSizeWarning(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "download max size" not in record.getMessage()
+
+
 def build_settings(overrides: dict[str, Any], *, database_url: str, run_id: int,
                    films: list[dict[str, Any]], progress: bool) -> Any:
     """scrapers.settings, then the caller's overrides, then the per-run values our components read."""
@@ -54,6 +59,9 @@ def crawl(payload: dict[str, Any]) -> dict[str, Any]:
     # A robots.txt that cannot be fetched makes Scrapy log an ERROR with a traceback and then crawl
     # the page anyway; the page's own outcome is what we report, so that log is only noise.
     logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
+    # Likewise a page over DOWNLOAD_MAXSIZE is reported once, as its failure line, not also as a warning.
+    for name in ("scrapy.core.downloader.handlers.http11", "scrapy.core.downloader.handlers._base_streaming"):
+        logging.getLogger(name).addFilter(_NotMaxSizeWarning())
     crawler = process.create_crawler(PagesSpider)
     found: dict[str, StorePagePipeline] = {}
 

@@ -266,3 +266,14 @@ def test_robots_txt_is_obeyed_for_every_page_requested_at_once(db: Database, sit
     assert summary.pages_fetched == 1
     assert {(u, r) for _, u, r in summary.failures} == {(site.url(p), "forbidden by robots.txt") for p in paths}
     assert not any(site.hits(p) for p in paths)
+
+
+def test_a_page_over_the_size_limit_is_one_failure_and_one_line(db: Database, site: SampleSite, capsys) -> None:
+    site.write("small.html", article())
+    site.write("huge.html", article() + "<!-- padding -->" * 2000)
+    config = config_for(db, SourceConfig("news", "pages", (site.url("small.html"), site.url("huge.html"))))
+    summary = crawl(config, db, DOWNLOAD_MAXSIZE=10_000, DOWNLOAD_WARNSIZE=0)
+    assert summary.pages_fetched == 1
+    assert summary.failures == (("news", site.url("huge.html"), "larger than the download limit (10000 bytes)"),)
+    err = capsys.readouterr().err
+    assert err.count("huge.html") == 1 and "WARNING" not in err

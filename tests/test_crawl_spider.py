@@ -11,6 +11,7 @@ import pytest
 from scrapy import Request
 from scrapy.exceptions import (
     CannotResolveHostError,
+    DownloadCancelledError,
     DownloadConnectionRefusedError,
     DownloadTimeoutError,
     IgnoreRequest,
@@ -105,6 +106,8 @@ def test_file_url_gets_the_content_type_its_extension_implies() -> None:
         (twisted_error.TimeoutError(), "timed out after 20s"),
         (IgnoreRequest("Forbidden by robots.txt"), "forbidden by robots.txt"),
         (FileNotFoundError(2, "No such file"), "file not found"),
+        (DownloadCancelledError("Received 20971520 bytes which is larger than download max size (10485760) in "
+                                "request <GET https://films.invalid/a>."), "larger than the download limit (10 MB)"),
         (ValueError("odd\nthing"), "ValueError: odd"),
     ],
 )
