@@ -20,7 +20,7 @@ from pipeline.model import Claim
 
 _CHAR = r"(?P<char>(?:[Tt]he\s+)?[A-Z][\w'’.-]*(?:\s+(?:of\s+|the\s+|de\s+|la\s+|van\s+|von\s+)?[A-Z][\w'’.-]*){0,3})"
 _VERB = re.compile(
-    r"^\s*(?:\([^)]{0,60}\)\s*)?,?\s*(?:who\s+)?(?:(?:also|will|would|is|are|was|were|has|have|had|to|set to|now|all|both|"
+    r"^\s*(?:\([^)]{0,60}\)\s*)?(?:,\s*\d{1,3}\s*,)?,?\s*(?:who\s+)?(?:(?:also|will|would|is|are|was|were|has|have|had|to|set to|now|all|both|"
     r"reportedly|already|again|once again|each|been)\s+)*(?:not\s+|n't\s+|never\s+)?"
     r"(?P<verb>stars?|starred|starring|co-stars?|co-starred|plays?|played|playing|portrays?|portrayed|portraying|"
     r"voices?|voiced|voicing|reprises?|reprising|reprised|returns?\s+(?=as|to|in|for)|returning\s+(?=as|to|in|for)|"

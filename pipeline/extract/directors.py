@@ -74,6 +74,13 @@ def director_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
             f, w, explicit = ctx.film_for(sentence, name.start)
             if f:
                 yield _claim(ctx, sentence, name, f, w, 0.8 if explicit else 0.65, "director.by")
+            # "X and Y were directed by Z": every film of the plural subject
+            role_at = max(0, s - 80) + m_before.start()
+            if re.search(r"\bwere\s+$", before[: m_before.start()]):
+                clause_start = max(text.rfind(";", 0, role_at), text.rfind(". ", 0, role_at)) + 1
+                for m in ctx.films.within(sentence.start + clause_start, sentence.start + role_at):
+                    if m.film != f:
+                        yield _claim(ctx, sentence, name, m.film, m.written, 0.75, "director.by_list")
             continue
         if _DIRECTED_ADJ.match(after):  # "the Len Wiseman-directed film"
             f, w, explicit = ctx.film_for(sentence, name.end, prefer_after=True)

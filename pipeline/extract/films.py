@@ -34,6 +34,15 @@ _CAPS_WORD = r"[A-Z0-9][A-Z0-9'’&.!?]*[A-Z0-9!?]|[A-Z0-9]"
 ALL_CAPS_RE = re.compile(rf"(?<![\w'’])(?:{_CAPS_WORD})(?:(?:\s+|\s*[:–—-]+\s*)(?:{_CAPS_WORD}))*(?![\w])")
 QUOTED_RE = re.compile(r"(?:(?<!\w)[\"“‘']|(?<=\w[\"“]))(?P<t>[A-Z0-9][^\"“”‘’\n]{0,70}?[\w!?)])[\"”’'](?!\w)")
 
+# Publications are italicised like films are.
+_OUTLETS = frozenset(
+    "variety|deadline|the wrap|thewrap|the hollywood reporter|hollywood reporter|indiewire|vulture|collider|empire|"
+    "screen rant|ign|the new york times|new york times|the guardian|the washington post|los angeles times|"
+    "the los angeles times|entertainment weekly|rolling stone|the atlantic|vanity fair|time|people|us weekly|"
+    "the new yorker|box office mojo|rotten tomatoes|imdb|slashfilm|/film|the verge|polygon|gq|esquire|"
+    "the independent|the telegraph|bbc|cnn|reuters|associated press|the ap|billboard|forbes|bloomberg|"
+    "the wall street journal|wall street journal|usa today|the times|the sun|daily mail|time out".split("|")
+)
 _ACRONYMS = frozenset(
     "USA US UK U.S. U.K. TV DVD CEO CFO NBA NFL MLB HBO IMAX AMC FAQ LGBTQ COVID NEW UPDATE EXCLUSIVE WATCH READ "
     "MORE VIDEO PHOTOS PHOTO RELATED ADVERTISEMENT SPOILERS SPOILER NOTE BREAKING OK AM PM FBI CIA NASA BBC CNN "
@@ -165,8 +174,11 @@ def title_variants(film: WatchFilm) -> list[str]:
 def _discover(text: str, title: str | None, people: frozenset[str], emphasis: Sequence[str] = ()) -> list[str]:
     """Titles of films the text names that are not on the watch-list (see module docstring)."""
     found: list[str] = []
-    for phrase in emphasis:
+    emphasised = [p for p in emphasis if p.casefold() not in _OUTLETS]
+    for phrase in emphasised:
         words = phrase.split()
+        if len(words) == 1 and any(phrase != other and f" {phrase} " in f" {other} " for other in emphasised):
+            continue  # "Trek" set apart inside "Star Trek"
         caps = sum(1 for w in words if w[:1].isupper() or w[:1].isdigit())
         if (
             caps * 2 >= len(words) and phrase in text and phrase.casefold() not in people and not is_name(phrase)
