@@ -112,6 +112,8 @@ def run_crawl(
         crashed: str | None = None
         try:
             if crawled:
+                # The child always prints its progress lines; _run_child echoes them only when asked,
+                # and keeps the last ones either way to explain a crash.
                 payload = {
                     "run_id": run_id, "database_url": db_url, "progress": True,
                     "sources": [asdict(src) for src in crawled],
