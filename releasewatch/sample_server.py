@@ -91,7 +91,7 @@ class _Handler(BaseHTTPRequestHandler):
         site = self.server.site
         reply = site._reply(self.command, self.path, dict(self.headers.items()))
         # Logged before answering, so a client that has its answer always finds it in the log.
-        site._log(self.command, self.path, reply.status)
+        site._log(self.command, self.path, reply.status, dict(self.headers.items()))
         self.send_response(reply.status)
         for name, value in reply.headers.items():
             self.send_header(name, value)
@@ -114,6 +114,8 @@ class SampleSite:
         self._port = port
         #: Every request served, in order: (method, path as requested, status).
         self.requests: list[tuple[str, str, int]] = []
+        #: The headers of each request, in the same order as `requests` (e.g. to check the User-Agent).
+        self.request_headers: list[dict[str, str]] = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._switched: dict[str, Path] = {}
@@ -231,9 +233,10 @@ class SampleSite:
             return sum(1 for _, p, _ in self.requests if _key(p) == key)
 
     # -- serving (called from handler threads) ------------------------------------------------
-    def _log(self, method: str, path: str, status: int) -> None:
+    def _log(self, method: str, path: str, status: int, headers: dict[str, str]) -> None:
         with self._lock:
             self.requests.append((method, path, status))
+            self.request_headers.append(headers)
 
     def _reply(self, method: str, raw_path: str, headers: dict[str, str]) -> _Reply:
         key = _key(raw_path)

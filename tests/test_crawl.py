@@ -89,6 +89,7 @@ def test_first_crawl_stores_a_snapshot_and_claims_per_page(db: Database, sample_
     fetched = stderr_lines(capsys, "fetched")
     assert len(fetched) == pages and all(line.endswith(" events") and " claims, " in line for line in fetched)
     assert sample_site.hits("robots.txt") == 1  # robots.txt is obeyed, and asked for once per site
+    assert {h.get("User-Agent") for h in sample_site.request_headers} == {"releasewatch/0.1 (+contact)"}
 
 
 def test_recrawl_of_unchanged_pages_stores_no_new_claims_or_events(db: Database, sample_site: SampleSite, capsys) -> None:
@@ -277,3 +278,11 @@ def test_a_page_over_the_size_limit_is_one_failure_and_one_line(db: Database, si
     assert summary.failures == (("news", site.url("huge.html"), "larger than the download limit (10000 bytes)"),)
     err = capsys.readouterr().err
     assert err.count("huge.html") == 1 and "WARNING" not in err
+
+
+def test_without_progress_the_crawl_prints_nothing(db: Database, site: SampleSite, capsys) -> None:
+    site.write("a.html", article())
+    config = config_for(db, SourceConfig("news", "pages", (site.url("a.html"), site.url("gone.html"))))
+    summary = run_crawl(config, db.url, progress=False, settings_overrides=FAST)
+    assert (summary.pages_fetched, summary.pages_failed) == (1, 1)
+    assert capsys.readouterr().err == ""

@@ -66,6 +66,7 @@ def test_configured_status_content_type_and_request_log(site: SampleSite) -> Non
     assert get(site.url("a.html"))[0] == 200
     assert site.requests == [("GET", "/a.html", 500), ("GET", "/doc.bin", 200), ("GET", "/a.html", 200)]
     assert site.hits("a.html") == 2
+    assert len(site.request_headers) == 3 and site.request_headers[0]["User-Agent"].startswith("Python-urllib")
 
 
 def test_slow_path_delays_only_that_path(site: SampleSite) -> None:
