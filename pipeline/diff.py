@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from pipeline.compare import comparison_groups, compatible_values, is_current, key_of, value_of, window
+from pipeline.compare import comparison_groups, compatible_values, is_current, key_of, precision_rank, value_of, window
 from pipeline.model import Event, EventType, ObservedClaim
 
 PageKey = tuple[str, str]  # (source, url)
@@ -178,30 +178,50 @@ def _changes(before: dict, now: dict) -> list[Event]:
 
 @dataclass(frozen=True, slots=True)
 class _GroupConflict:
+    """A disagreement in one comparison group: the value most sources support, and the values that
+    cannot be true with it."""
+
     claims: tuple[ObservedClaim, ...]
-    pairs: frozenset[frozenset[str]]
+    anchor: str
+    outliers: frozenset[str]
+
+
+def _anchor(field: str, holders: dict[str, set[str]]) -> str:
+    """The value the most sources can agree with (ties: the most precise, then the earliest value)."""
+    def support(value: str) -> int:
+        return len({s for other, sources in holders.items() if compatible_values(field, value, other) for s in sources})
+
+    return max(sorted(holders), key=lambda v: (support(v), precision_rank(v) if field == "release_date" else 0))
 
 
 def _conflicts(claims: Sequence[ObservedClaim]) -> dict[tuple, _GroupConflict]:
-    """Per comparison group: the pairs of values that different sources hold and that cannot both be true.
+    """Per comparison group with a disagreement: its anchor and its outliers.
 
     Compared value by value, not claim by claim: a group holds few distinct values however many
-    pages repeat them.
+    pages repeat them. A value only its anchor's own sources hold is no disagreement between sources.
     """
     found: dict[tuple, _GroupConflict] = {}
     for group, cs in comparison_groups(claims).items():
         holders: dict[str, set[str]] = defaultdict(set)
         for c in cs:
             holders[value_of(c)].add(c.source)
-        values = sorted(holders)
-        pairs = {
-            frozenset((a, b))
-            for i, a in enumerate(values) for b in values[i + 1:]
-            if not compatible_values(group[1], a, b) and (len(holders[a] | holders[b]) > 1)
-        }
-        if pairs:
-            found[group] = _GroupConflict(tuple(cs), frozenset(pairs))
+        if len(holders) < 2:
+            continue
+        anchor = _anchor(group[1], holders)
+        outliers = frozenset(
+            v for v in holders
+            if not compatible_values(group[1], anchor, v) and len(holders[anchor] | holders[v]) > 1
+        )
+        if outliers:
+            found[group] = _GroupConflict(tuple(cs), anchor, outliers)
     return found
+
+
+def _is_news(group: tuple, before: _GroupConflict | None, now: _GroupConflict) -> bool:
+    """A conflict is news when a value contradicting the consensus appears, or the consensus itself flips."""
+    if before is None:
+        return True
+    return not compatible_values(group[1], before.anchor, now.anchor) or not now.outliers <= before.outliers
 
 
 def _outdated(sides: dict[str, list[ObservedClaim]]) -> str | None:
@@ -220,9 +240,9 @@ def _conflict_events(before_claims: Sequence[ObservedClaim], now_claims: Sequenc
     seen_before = {c.claim_id for c in before_claims}
     events = []
     for group, conflict in now.items():
-        if group in before and conflict.pairs <= before[group].pairs:
+        if not _is_news(group, before.get(group), conflict):
             continue
-        involved_values = set().union(*conflict.pairs)
+        involved_values = {conflict.anchor, *conflict.outliers}
         involved = [c for c in conflict.claims if value_of(c) in involved_values]
         sides: dict[str, list[ObservedClaim]] = defaultdict(list)
         for c in involved:

@@ -143,3 +143,19 @@ def test_a_page_that_gives_its_first_date_is_dated():
     dated = ObservedClaim(dated.claim_id, dated.film_key, "cinema", cast.url, 2, T0, dated.claim)
     events = diff([cast], [cast, dated])
     assert sorted((e.type, e.details.get("change")) for e in events) == [("changed", "dated"), ("new", None)]
+
+
+def test_a_claim_agreeing_with_the_consensus_raises_no_new_conflict():
+    studio, cinema = date_claim("studio", "2025-06-06"), date_claim("cinema", "2025-06-06")
+    stale = date_claim("fans", "2024-07-07")
+    review = date_claim("review", "2025-summer")
+    assert [e.type for e in diff([studio, cinema], [studio, cinema, stale])] == ["conflict"]
+    assert diff([studio, cinema, stale], [studio, cinema, stale, review]) == []
+
+
+def test_a_new_outlier_is_news_even_while_a_conflict_stands():
+    studio, cinema = date_claim("studio", "2025-06-06"), date_claim("cinema", "2025-06-06")
+    stale, wrong = date_claim("fans", "2024-07-07"), date_claim("blog", "2026")
+    events = diff([studio, cinema, stale], [studio, cinema, stale, wrong])
+    assert [e.type for e in events] == ["conflict"]
+    assert set(events[0].sources) == {"blog", "cinema", "studio", "fans"}
