@@ -54,7 +54,8 @@ _STRONG_LEFT = re.compile(
     r"biopic|blockbuster|thriller|release date for|release of|premiere of|cast of|trailer for|teaser for|"
     r"directed|directing|helmed|helming|to direct|will direct|stars in|star in|starred in|starring in|appears in|"
     r"appearance in|role in|seen in|scenes for|events of|plot of|sequel to|follow-up to|"
-    r"returns? for|premiere of|screening of|release for)\s+(?:the\s+(?=[A-Z][a-z]+\s+[A-Z]))?)$"
+    r"returns? for|premiere of|screening of|release for|moved|moves|pushed|pushes|dated|dates|delayed|delays|"
+    r"shifted|bumped|slated|has set|released|releases|debuted|opened)\s+(?:the\s+(?=[A-Z][a-z]+\s+[A-Z]))?)$"
 )
 _STRONG_RIGHT = re.compile(
     r"^(?:\s*\((?:19|20)\d\d\)|\s*\(dir\.|\s*\(directed|['’]s?\s+(?:release|premiere|director|trailer|cast|sequel|"

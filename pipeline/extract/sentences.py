@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 # A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before whitespace and
 # an upper-case letter, digit or opening quote — unless the dot ends a known abbreviation.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])(?P<close>[\"”’')\]]*)\s+(?=[\"“‘'(\[]?[A-Z0-9])")
 _ABBREVIATIONS = frozenset(
     "dir mr mrs ms dr st jr sr vs no vol inc ltd co corp jan feb mar apr jun jul aug sep sept oct nov dec "
     "u.s u.k u.n e.g i.e approx est dept gen gov lt col sgt prof rev mt ft ave blvd pt".split()
@@ -52,9 +52,10 @@ def split_sentences(text: str) -> list[Sentence]:
         base = line.start()
         chunk_start = 0
         for m in _SENTENCE_END.finditer(body):
-            if _ends_with_abbreviation(body[chunk_start:m.start()].rstrip("\"”’')]")):
+            cut = m.start() + len(m.group("close"))
+            if _ends_with_abbreviation(body[chunk_start:m.start()]):
                 continue
-            _append(out, text, base + chunk_start, base + m.start(), paragraph)
+            _append(out, text, base + chunk_start, base + cut, paragraph)
             chunk_start = m.end()
         _append(out, text, base + chunk_start, base + len(body), paragraph)
     return out

@@ -1,0 +1,70 @@
+"""Which films a text names: watch-list matching, discovery, modifiers and topics."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract.films import find_films, title_variants
+from pipeline.extract.sentences import split_sentences
+from pipeline.film_identity import film_key
+from pipeline.model import WatchFilm
+
+PARABELLUM = WatchFilm("John Wick: Chapter 3 – Parabellum")
+
+WATCH_CASES = [
+    ("BALLERINA opens in June.", WatchFilm("Ballerina"), ["BALLERINA"]),
+    ("She trained as a ballerina for years.", WatchFilm("Ballerina"), []),
+    ("Ballerina 2 is in development.", WatchFilm("Ballerina"), []),
+    ("The Ballerinas are here.", WatchFilm("Ballerina"), []),
+    ("John Wick: Chapter 3 - Parabellum was a hit.", PARABELLUM, ["John Wick: Chapter 3 - Parabellum"]),
+    ("JOHN WICK: CHAPTER 3 — PARABELLUM was a hit.", PARABELLUM, ["JOHN WICK: CHAPTER 3 — PARABELLUM"]),
+    ("In John Wick 3, Keanu fights.", PARABELLUM, ["John Wick 3"]),
+    ("PARABELLUM ends badly for Wick.", PARABELLUM, ["PARABELLUM"]),
+    ("John Wick: Chapter 3 ends badly.", PARABELLUM, ["John Wick: Chapter 3"]),
+    ("John Wick started it all.", PARABELLUM, []),
+]
+
+
+@pytest.mark.parametrize(("text", "film", "written"), WATCH_CASES, ids=[c[0][:40] for c in WATCH_CASES])
+def test_watchlist_matching(text: str, film: WatchFilm, written: list[str]) -> None:
+    index = find_films(text, split_sentences(text), [film])
+    assert [m.written for m in index.mentions if m.watched] == written
+    assert all(m.film == film.title for m in index.mentions if m.watched)
+
+
+def test_variants_never_drop_to_the_franchise() -> None:
+    keys = {film_key(v) for v in title_variants(PARABELLUM)}
+    assert "john wick" not in keys
+    assert {"john wick 3", "parabellum", "john wick chapter 3"} <= keys
+
+
+DISCOVERY = [
+    ("Ballerina (dir. Len Wiseman, USA) arrives in 2025.", "Ballerina"),
+    ("Lionsgate has set a release date for Ballerina this week.", "Ballerina"),
+    ("Ballerina is coming to theaters on July 7, 2024.", "Ballerina"),
+    ("There is no BALLERINA trailer yet.", "Ballerina"),
+    ("Erica Lee hopes for a ‘Ballerina 2’ soon.", "Ballerina 2"),
+    ("Rooney, played by Unity Phelan, in John Wick: Chapter 3 – Parabellum.", "John Wick: Chapter 3 – Parabellum"),
+    ("Warner Bros. moved Godzilla x Kong: The New Empire to April.", "Godzilla x Kong: The New Empire"),
+]
+
+
+@pytest.mark.parametrize(("text", "title"), DISCOVERY, ids=[c[0][:40] for c in DISCOVERY])
+def test_discovery_without_watchlist(text: str, title: str) -> None:
+    assert title in find_films(text, split_sentences(text)).titles
+
+
+@pytest.mark.parametrize("text", ["Keanu Reeves stars in it.", "The USA and the UK agree.", "Oscar-winning director X."])
+def test_no_false_titles(text: str) -> None:
+    assert not find_films(text, split_sentences(text)).titles
+
+
+def test_modifiers_and_topic() -> None:
+    text = ("The JOHN WICK movie series began in 2014.\n\nBALLERINA is a spinoff. The film stars Ana de Armas.\n\n"
+            "Rooney appears in PARABELLUM. As John Wick enters, she dances. She is played by Unity Phelan.")
+    sentences = split_sentences(text)
+    index = find_films(text, sentences, [WatchFilm("Ballerina"), WatchFilm("John Wick"), PARABELLUM])
+    assert [m.modifier for m in index.mentions if m.written == "JOHN WICK"] == [True]
+    assert index.main == "Ballerina"
+    by_text = {s.text: index.topic(s) for s in sentences}
+    assert by_text["The film stars Ana de Armas."] == "Ballerina"
+    assert by_text["She is played by Unity Phelan."] == PARABELLUM.title
