@@ -36,6 +36,7 @@ class Estimate:
     dissenting_sources: tuple[str, ...]
     claim_ids: tuple[int, ...]
     reason: str
+    subject: str | None = None  # the actor, for a cast estimate
 
 
 def article_date(c: ObservedClaim) -> date:
@@ -75,6 +76,9 @@ def estimate_group(group: tuple, claims: Sequence[ObservedClaim], trust: Mapping
         for c in cs:
             if value_of(c):
                 candidates.setdefault(value_of(c), c)
+    if not candidates and field == "cast":
+        # Everyone agrees the actor is in the film; nobody names the role.
+        candidates = {"": next(c for cs in latest.values() for c in cs)}
     if not candidates:
         return None
     weight = {
@@ -96,11 +100,12 @@ def estimate_group(group: tuple, claims: Sequence[ObservedClaim], trust: Mapping
     score = sum(weight[s] for s in support)
     dissent = sorted(set(latest) - set(support))
     ids = tuple(sorted(c.claim_id for s in support for c in latest[s]))
-    reason = (f"{len(support)} of {len(latest)} source(s) agree ({', '.join(support)}), "
-              f"{score / total:.0%} of the trust- and recency-weighted vote")
+    reason = f"{len(support)} of {len(latest)} source(s): {', '.join(support)}"
     if dissent:
-        reason += f"; disagreeing: {', '.join(dissent)}"
-    return Estimate(group, best, _shown(candidates[best]), score, score / total, tuple(support), tuple(dissent), ids, reason)
+        reason += f"; against: {', '.join(dissent)}"
+    subject = candidates[best].claim.value if field == "cast" else None
+    return Estimate(group, best, _shown(candidates[best]), score, score / total, tuple(support), tuple(dissent), ids,
+                    reason, subject)
 
 
 def estimates(claims: Sequence[ObservedClaim], trust: Mapping[str, float], today: date,

@@ -86,13 +86,13 @@ def print_estimates(found: Sequence[Any], titles: dict[str, str], trust: dict[st
     if not found:
         console.print("No current claims.")
         return
-    table = Table(title=f"best current estimates ({'learned reliability' if learned else 'configured trust'})")
-    for column in ("film", "field", "region/kind", "estimate", "support", "why"):
+    table = Table(title=f"best current estimates, sources weighted by {'learned reliability' if learned else 'configured trust'} and recency")
+    for column in ("film", "field", "scope", "estimate", "weight", "sources"):
         table.add_column(column, overflow="fold")
     for e in found:
         film, field = e.group[0], e.group[1]
         scope = " ".join(str(x) for x in e.group[2:] if x and x != "unspecified") if field == "release_date" else (
-            e.group[2] if field == "cast" else "")
+            e.subject or "")
         table.add_row(escape(titles.get(film, film)), field, escape(scope), escape(e.shown or "(no role named)"),
                       f"{e.share:.0%}", escape(e.reason))
     console.print(table)

@@ -37,7 +37,7 @@ def test_recent_article_outweighs_old_one_of_equal_trust():
     new = date_claim("cinema", "2025-06-06", published=date(2024, 1, 3))
     e = best([old, new])
     assert e.value == "2025-06-06" and e.dissenting_sources == ("fans",)
-    assert "1 of 2 source(s) agree (cinema)" in e.reason
+    assert e.reason == "1 of 2 source(s): cinema; against: fans"
 
 
 def test_a_source_votes_once_however_many_pages():
@@ -55,7 +55,7 @@ def test_cast_estimate_picks_a_character():
     claims = [cast_claim("a", "Ana de Armas", "Rooney"), cast_claim("b", "Ana de Armas", "Rooney"),
               cast_claim("c", "Ana de Armas", "Eve Macarro")]
     (e,) = estimates(claims, {}, TODAY)
-    assert e.shown == "Rooney"
+    assert (e.subject, e.shown) == ("Ana de Armas", "Rooney")
 
 
 def test_learned_reliability_drops_for_a_source_that_keeps_disagreeing():
@@ -66,3 +66,8 @@ def test_learned_reliability_drops_for_a_source_that_keeps_disagreeing():
                    date_claim("wrong", "2024-01-01", film=film, published=TODAY)]
     learned = learn_reliability(claims, {"good1": 0.5, "good2": 0.5, "wrong": 0.5}, TODAY)
     assert learned["wrong"] < 0.3 < 0.7 < learned["good1"]
+
+
+def test_cast_with_no_role_named_is_still_an_estimate():
+    (e,) = estimates([cast_claim("a", "Lance Reddick", None), cast_claim("b", "Lance Reddick", None)], {}, TODAY)
+    assert (e.subject, e.shown, e.supporting_sources) == ("Lance Reddick", "", ("a", "b"))
