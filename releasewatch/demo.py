@@ -32,6 +32,8 @@ DEMO_SOURCES = (
     ("the-long-take", 0.6, ("/reviews/the-salt-road-review.html",)),
 )
 DEMO_FILMS = (WatchFilm("The Salt Road"),)
+# The sample site is local and tiny: no need to ease into it as AutoThrottle does with real sites.
+DEMO_SETTINGS = {"AUTOTHROTTLE_START_DELAY": 0.0, "DOWNLOAD_DELAY": 0.0}
 
 console = Console(highlight=False)
 
@@ -60,10 +62,10 @@ def run_demo(db_file: Path) -> str:
         config = demo_config(site, url)
         console.print(f"[bold]releasewatch demo[/bold]: sample site at {site.url('/')}, database {db_file}")
         console.print("\n[bold]1. first crawl[/bold]")
-        print_crawl_summary(run_crawl(config, url))
+        print_crawl_summary(run_crawl(config, url, settings_overrides=DEMO_SETTINGS))
         site.switch(UPDATED_PAGE, to=UPDATED_VERSION)
         console.print(f"\n[bold]2. the fan site updates its article[/bold] ({site.url(UPDATED_PAGE)}); crawling again")
-        print_crawl_summary(run_crawl(config, url))
+        print_crawl_summary(run_crawl(config, url, settings_overrides=DEMO_SETTINGS))
     with database.session() as s:
         events = list_events(s)
     database.dispose()

@@ -27,13 +27,12 @@ def shown_url(url: str) -> str:
 
 
 def print_crawl_summary(summary: Any) -> None:
+    """The run's counts; each failure was already printed on its own line as the crawl went."""
     table = Table(title=f"crawl run #{summary.run_id}: {summary.status}")
     for column in ("fetched", "unchanged", "failed", "claims", "events"):
         table.add_column(column, justify="right")
     table.add_row(*(str(getattr(summary, f)) for f in ("pages_fetched", "pages_unchanged", "pages_failed", "claims", "events")))
     console.print(table)
-    for source, url, reason in summary.failures:
-        console.print(f"  failed  {escape(source)}  {escape(url)}  {escape(reason)}")
 
 
 def print_document_claims(doc: dict[str, Any]) -> None:
