@@ -47,3 +47,18 @@ def test_cast(text: str, films: str, expected: set[tuple]) -> None:
 def test_surname_resolves_to_full_name() -> None:
     text = "Keanu Reeves returns in Ballerina.\nReeves, along with Ian McShane, reprise their roles in Ballerina."
     assert {v for _, v, _ in cast_of(text, "Ballerina")} == {"Keanu Reeves", "Ian McShane"}
+
+
+MORE = [
+    ("The Ana de Armas-starrer Ballerina opens in June.", "Ballerina", {("Ballerina", "Ana de Armas", None)}),
+    ("Pedro Pascal has been tapped to play Reed Richards in The Fantastic Four.", "The Fantastic Four",
+     {("The Fantastic Four", "Pedro Pascal", "Reed Richards")}),
+    ("The Fantastic Four film, led by Pedro Pascal, opens in July.", "The Fantastic Four",
+     {("The Fantastic Four", "Pedro Pascal", None)}),
+    ("A concert featuring Taylor Swift sold out.", "Ballerina", set()),
+]
+
+
+@pytest.mark.parametrize(("text", "films", "expected"), MORE, ids=[c[0][:50] for c in MORE])
+def test_more_cast(text: str, films: str, expected: set[tuple]) -> None:
+    assert cast_of(text, films) == expected

@@ -37,3 +37,15 @@ CASES = [
 @pytest.mark.parametrize(("text", "films", "expected"), CASES, ids=[c[0][:50] for c in CASES])
 def test_directors(text: str, films: str, expected: set[tuple[str, str]]) -> None:
     assert directors_of(text, films) == expected
+
+
+MORE = [
+    ("The Len Wiseman-directed Ballerina opens in June.", "Ballerina", {("Ballerina", "Len Wiseman")}),
+    ("Ballerina comes from filmmaker Len Wiseman.", "Ballerina", {("Ballerina", "Len Wiseman")}),
+    ("Greta Gerwig's directorial debut, Lady Bird, won praise.", "Lady Bird", {("Lady Bird", "Greta Gerwig")}),
+]
+
+
+@pytest.mark.parametrize(("text", "films", "expected"), MORE, ids=[c[0][:50] for c in MORE])
+def test_more_directors(text: str, films: str, expected: set[tuple[str, str]]) -> None:
+    assert directors_of(text, films) == expected

@@ -62,6 +62,10 @@ CASES = [
     ("Furiosa opens May 24.", "Furiosa: A Mad Max Saga|Furiosa", date(2024, 3, 1),
      {("Furiosa: A Mad Max Saga", "2024-05-24", "current")}),
     ("The article was published on March 3, 2024 about Furiosa.", "Furiosa", None, set()),
+    ("Coming this summer: Furiosa (May 24, 2024) and Inside Out 2 (June 14, 2024).", "Furiosa, Inside Out 2", None,
+     {("Furiosa", "2024-05-24", "current"), ("Inside Out 2", "2024-06-14", "current")}),
+    ("The film, set in 1985, opens on June 6, 2025.", "Ballerina", None, set()),
+    ("Ballerina, set in 1985, opens on June 6, 2025.", "Ballerina", None, {("Ballerina", "2025-06-06", "current")}),
 ]
 
 

@@ -21,7 +21,8 @@ from pipeline.model import Claim
 _CHAR = r"(?P<char>(?:[Tt]he\s+)?[A-Z][\w'’.-]*(?:\s+(?:of\s+|the\s+|de\s+|la\s+|van\s+|von\s+)?[A-Z][\w'’.-]*){0,3})"
 _VERB = re.compile(
     r"^\s*(?:\([^)]{0,60}\)\s*)?(?:,\s*\d{1,3}\s*,)?,?\s*(?:who\s+)?(?:(?:also|will|would|is|are|was|were|has|have|had|to|set to|now|all|both|"
-    r"reportedly|already|again|once again|each|been)\s+)*(?:not\s+|n't\s+|never\s+)?"
+    r"reportedly|already|again|once again|each|been|tapped to|hired to|in talks to|in negotiations to|expected to|"
+    r"attached to|signed on to|on board to|going to|slated to|cast to|chosen to|picked to)\s+)*(?:not\s+|n't\s+|never\s+)?"
     r"(?P<verb>stars?|starred|starring|co-stars?|co-starred|plays?|played|playing|portrays?|portrayed|portraying|"
     r"voices?|voiced|voicing|reprises?|reprising|reprised|returns?\s+(?=as|to|in|for)|returning\s+(?=as|to|in|for)|"
     r"(?:is|are)\s+back\s+as|shows?\s+up|showed\s+up|appears?\s+(?=as|in|opposite|alongside)|appeared\s+(?=as|in)|"
@@ -35,7 +36,8 @@ _PLAYS_CHAR = re.compile(rf"^\s*{_CHAR}")
 _OBJECT_TRIGGER = re.compile(
     r"(?:\b(?:starring|stars|co-starring|co-stars|featuring|cast includes|cast also includes|cast of|also stars|"
     r"with appearances? (?:from|by)|appearance (?:from|by)|cameos? (?:from|by)|played by|portrayed by|voiced by|"
-    r"alongside|opposite)\s+(?:(?!as\b)[a-z][\w-]*\s+){0,3})$"
+    r"alongside|opposite|led by|headlined by|toplined by|fronted by|cast features|cast also features|rounded out by|"
+    r"also starring|joined by)\s+(?:(?!as\b)[a-z][\w-]*\s+){0,3})$"
 )
 _LIST_GAP = re.compile(
     r"^[\s,]*(?:(?:and|as well as|along with|plus|with|&)\s+)?(?:(?:the\s+late|series\s+mainstays?|co-stars?|"
@@ -53,6 +55,8 @@ _ROLE_WORDS = re.compile(rf"^(?:(?:the\s+)?{_ROLE}|(?i:{_ROLE}))$")
 
 
 _DESCRIBED = re.compile(r"\b(?!in\b|of\b|from\b|for\b|and\b|the\b|on\b|with\b)[a-z]+\s+$")
+_CAST_WORDS = re.compile(r"\b(?:star|stars|starring|starred|cast|plays?|played|role|actor|actress|film|movie)\b")
+_STARRER = re.compile(r"^[-–](?:starrer|led|fronted|toplined|headlined)\b")
 _CREW_BEFORE = re.compile(r"direct|writ|produc", re.IGNORECASE)
 _NOT_A_ROLE = re.compile(
     r"\s*(?:this|that|it|them|out|along|with|like|into|to|up|down|off|a\s+(?:part|key|big|major|role)|well|games?|music|guitar)\b"
@@ -130,7 +134,7 @@ def cast_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
         if not trig:
             continue
         word = trig.group(0).split()[0]
-        if word in ("alongside", "opposite") and not re.search(r"\b(?:star|stars|starring|cast|plays|role)\b", text):
+        if word in ("alongside", "opposite", "featuring", "joined", "led") and not _CAST_WORDS.search(text):
             continue
         character = None
         if word in ("played", "portrayed", "voiced"):
@@ -156,6 +160,9 @@ def cast_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
             add(nxt, None, f"cast.object_{word}", nxt.end)
             prev = nxt
 
+    for n in names:
+        if _STARRER.match(text[n.end - sentence.start:]):  # "the Ana de Armas-starrer"
+            add(n, None, "cast.starrer", n.end)
     for n in names:
         s, e = n.start - sentence.start, n.end - sentence.start
         # "the Director (Anjelica Huston)" / "Rooney (Unity Phelan)"

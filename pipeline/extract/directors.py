@@ -17,7 +17,7 @@ from pipeline.model import Claim
 
 # Text right before a name that makes it the director.
 _BEFORE = re.compile(
-    r"(?:\b(?i:directed|helmed|co-directed|direction)\s+by|\bdir\.|(?<![Tt]he )(?<![Tt]he new )(?<!\w)(?:writer[-/])?"
+    r"(?:\b(?i:directed|helmed|co-directed|direction)\s+by|\bdir\.|\bfrom\s+(?:writer-)?filmmaker|\bhelmer|(?<![Tt]he )(?<![Tt]he new )(?<!\w)(?:writer[-/])?"
     r"(?:co-)?(?:[Dd]irector|filmmaker-director|director-writer))"
     r"\s*:?\s*(?:(?:and\s+)?(?:co-?writer|writer|producer|star|filmmaker|auteur|helmer|the|Oscar[- ]winning|"
     r"Oscar[- ]winner|acclaimed|veteran|visionary|[a-z]+-winning|cult|Mexican|British|American|French|Korean|"
@@ -38,7 +38,8 @@ _AFTER = re.compile(
     r"(?P<verb>directs|directed|directing|direct|helms|helmed|helming|helm|co-directs|co-directed|write and direct|"
     r"writes and directs|wrote and directed|will write and direct|to write and direct)\b"
 )
-_DIRECTED_ADJ = re.compile(r"^[-–](?:directed|helmed)\b")
+_DIRECTED_ADJ = re.compile(r"^(?:[-–](?:directed|helmed)\b|['’]s?\s+(?:feature\s+)?directorial\s+(?:debut|effort|follow-up|return))")
+_DIRECTORISH = re.compile(r"direct|dir\.|helm|filmmaker", re.IGNORECASE)
 _NEGATED = re.compile(
     r"\b(?:not|n't|never|no longer|won't|declined|passed|exited|left|stepped down|replaced|instead of|rather than)\b",
     re.IGNORECASE,
@@ -57,7 +58,7 @@ def _film_before_role(ctx: DocContext, sentence: Sentence, role_start: int) -> t
 def director_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
     """Director claims made by one sentence."""
     text = sentence.text
-    if not re.search(r"direct|dir\.|helm", text, re.IGNORECASE):
+    if not _DIRECTORISH.search(text):
         return
     for name in ctx.names_in(sentence):
         s, e = name.start - sentence.start, name.end - sentence.start

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
 _LOWER = "a-zß-öø-ÿā-ž"
-_WORD = rf"(?:[{_UPPER}][{_LOWER}]+(?:(?:-|['’](?!s\b))[{_UPPER}]?[{_LOWER}]+)*|[{_UPPER}]['’][{_UPPER}][{_LOWER}]+|Mc[{_UPPER}][{_LOWER}]+|Mac[{_UPPER}][{_LOWER}]+|[{_UPPER}][{_LOWER}]*[{_UPPER}][{_LOWER}]+)"
+_WORD = rf"(?:[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+|['’](?!s\b)[{_UPPER}]?[{_LOWER}]+)*|[{_UPPER}]['’][{_UPPER}][{_LOWER}]+|Mc[{_UPPER}][{_LOWER}]+|Mac[{_UPPER}][{_LOWER}]+|[{_UPPER}][{_LOWER}]*[{_UPPER}][{_LOWER}]+)"
 _INITIAL = rf"(?:[{_UPPER}]\.(?:\s?[{_UPPER}]\.)*)"
 _PARTICLE = r"(?:de|da|del|della|der|den|di|du|dos|das|la|le|van|von|bin|ibn|al|el|y|ter|ten|st\.?)"
 NAME_RE = re.compile(

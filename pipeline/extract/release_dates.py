@@ -40,6 +40,7 @@ _NOT_RELEASE_AFTER = re.compile(
     r"\b(?:box[- ]office|grossed|grosses|earned|earning|weekend|born|birthday|died|ceremony|awards?|trailer|teaser)\b",
     re.IGNORECASE,
 )
+_PAREN_AFTER_TITLE = re.compile(r"\w[’'”\"]?\s*\($")
 _STRONG_RELEASE = re.compile(
     r"\b(?:release date|released|releases|release|in theaters|in theatres|in cinemas|hits theaters|opens|opening day)\b",
     re.IGNORECASE,
@@ -122,7 +123,7 @@ def _skip_mention(sentence: Sentence, d: DateMention) -> bool:
 def release_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
     """Release-date claims made by one sentence."""
     text = sentence.text
-    if not TRIGGER.search(text):
+    if not TRIGGER.search(text) and "(" not in text:
         return
     default_year = None if ctx.anchor else ctx.year_before(sentence.start)
     mentions = [d for d in find_dates(text, ctx.anchor, default_year=default_year) if not _skip_mention(sentence, d)]
@@ -134,14 +135,18 @@ def release_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
         triggers_left = list(TRIGGER.finditer(left)) or list(TRIGGER.finditer(text[max(0, d.start - 90): d.start]))
         trigger_right = TRIGGER.search(right)
         if not triggers_left and not trigger_right:
-            continue
+            # "Ballerina (June 6)": a date in parentheses right after a title is its release date
+            if not (_PAREN_AFTER_TITLE.search(text[: d.start]) and text[d.end: d.end + 1] == ")"
+                    and ctx.films.within(sentence.start + max(0, d.start - 80), sentence.start + d.start)):
+                continue
+            triggers_left = [_PAREN_AFTER_TITLE.search(text[: d.start])]  # type: ignore[list-item]
         t_dist = min(
             [len(left) - t.end() for t in triggers_left] + ([trigger_right.start()] if trigger_right else [])
         )
         negs_left = list(NOT_RELEASE.finditer(left))
         neg_right = _NOT_RELEASE_AFTER.search(right[:30])
         n_dist = min([len(left) - n.end() for n in negs_left] + ([neg_right.start()] if neg_right else [10_000]))
-        if n_dist < t_dist and not _STRONG_RELEASE.search(text[max(0, d.start - 25): d.end + 25]):
+        if n_dist < t_dist and (n_dist <= 3 or not _STRONG_RELEASE.search(text[max(0, d.start - 25): d.end + 25])):
             continue
         # "The trailer was released on ...": the thing released is not the film.
         if triggers_left and negs_left and negs_left[0].start() < triggers_left[-1].start() and re.match(
