@@ -10,26 +10,11 @@ from storage.errors import StorageError
 from storage.models import Page, Snapshot, Source
 
 
-def insert_ignoring_duplicates(s: Session, model: type[Any], values: dict[str, Any], unique: list[str]) -> int:
-    """INSERT ... ON CONFLICT DO NOTHING; returns 1 when a row was written, 0 when it already existed.
+def insert_many_ignoring_duplicates(s: Session, model: type[Any], rows: list[dict[str, Any]], unique: list[str]) -> int:
+    """INSERT ... ON CONFLICT DO NOTHING for each row; returns how many rows were written.
 
     Safe when two crawl processes insert the same film or fingerprint at once, unlike select-then-insert.
     """
-    dialect = s.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
-    else:
-        raise StorageError(f"unsupported database {dialect!r}: releasewatch supports SQLite and PostgreSQL")
-    table = model.__table__
-    stmt = insert(table).values(**values).on_conflict_do_nothing(index_elements=unique)
-    # RETURNING yields no row for a skipped insert; rowcount is not reliable for this on every driver.
-    return len(s.execute(stmt.returning(table.c.id)).all())
-
-
-def insert_many_ignoring_duplicates(s: Session, model: type[Any], rows: list[dict[str, Any]], unique: list[str]) -> int:
-    """insert_ignoring_duplicates for many rows in one statement; returns how many were written."""
     if not rows:
         return 0
     dialect = s.get_bind().dialect.name
@@ -40,9 +25,15 @@ def insert_many_ignoring_duplicates(s: Session, model: type[Any], rows: list[dic
     else:
         raise StorageError(f"unsupported database {dialect!r}: releasewatch supports SQLite and PostgreSQL")
     table = model.__table__
-    # executemany of one cached statement: SQLAlchemy's "insertmanyvalues" batches the rows itself.
+    # RETURNING yields no row for a skipped insert (rowcount is not reliable for this on every
+    # driver); with many rows SQLAlchemy's "insertmanyvalues" batches one cached statement.
     stmt = insert(table).on_conflict_do_nothing(index_elements=unique).returning(table.c.id)
     return len(s.execute(stmt, rows).all())
+
+
+def insert_ignoring_duplicates(s: Session, model: type[Any], values: dict[str, Any], unique: list[str]) -> int:
+    """One row of insert_many_ignoring_duplicates: 1 when it was written, 0 when it already existed."""
+    return insert_many_ignoring_duplicates(s, model, [values], unique)
 
 
 def page_id(s: Session, source: str, url: str) -> int | None:
