@@ -31,11 +31,15 @@ _FILMISH = re.compile(
 def extract_claims(document: Document, watchlist: Sequence[WatchFilm] = ()) -> list[Claim]:
     """Every claim `document` makes, one per (film, field, value[, status]) with its best evidence.
 
+    The sentence rules read English; a page that declares another language yields only the
+    claims of its structured data.
+
     Never raises on odd text: a page it cannot make sense of yields an empty list.
     """
     claims: list[Claim] = list(structured_claims(document.structured, watchlist))
     text = document.text or ""
-    if text.strip() and _worth_reading(text, watchlist):
+    english = not document.language or document.language.lower().startswith("en")
+    if text.strip() and english and _worth_reading(text, watchlist):
         ctx = build_context(document, watchlist)
         if ctx.films.mentions:
             for sentence in ctx.sentences:

@@ -66,6 +66,14 @@ _CHAR_BEFORE_PAREN = re.compile(rf"{_CHAR}\s*\($")
 _PAREN_CHAR = re.compile(rf"^\s*\({_CHAR}\)")
 
 
+_POSSESSED = re.compile(r"^['’]s?\b")
+
+
+def _lower_first(text: str) -> str:
+    stripped = text.lstrip()
+    return stripped[:1].lower() + stripped[1:]
+
+
 def _character(raw: str | None) -> str | None:
     if not raw:
         return None
@@ -128,11 +136,10 @@ def cast_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
     for i, n in enumerate(names):
         s = n.start - sentence.start
         before = text[max(0, s - 60): s]
-        trig = _OBJECT_TRIGGER.search(before[:1].lower() + before[1:] if before.strip() == before.lstrip() else before)
-        if not trig and re.match(r"^\s*[A-Z]", before):
-            trig = _OBJECT_TRIGGER.search(before.lstrip()[0].lower() + before.lstrip()[1:])
-        if not trig:
-            continue
+        # a sentence-initial "Starring" counts like "starring"
+        trig = _OBJECT_TRIGGER.search(before) or _OBJECT_TRIGGER.search(_lower_first(before))
+        if not trig or _POSSESSED.match(text[n.end - sentence.start:]):
+            continue  # "in David Fincher’s Seven": the possessor is not in the cast
         word = trig.group(0).split()[0]
         if word in ("alongside", "opposite", "featuring", "joined", "led") and not _CAST_WORDS.search(text):
             continue

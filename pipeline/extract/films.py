@@ -172,6 +172,11 @@ def title_variants(film: WatchFilm) -> list[str]:
     return sorted(seen.values(), key=len, reverse=True)
 
 
+def _looks_like_acronym(letters: str) -> bool:
+    """MSNBC, CNBC, HBO: words without the vowels a pronounceable title has."""
+    return sum(1 for c in letters if c in "AEIOUY") / max(1, len(letters)) < 0.25
+
+
 def _discover(text: str, title: str | None, people: frozenset[str], emphasis: Sequence[str] = ()) -> list[str]:
     """Titles of films the text names that are not on the watch-list (see module docstring)."""
     found: list[str] = []
@@ -194,8 +199,8 @@ def _discover(text: str, title: str | None, people: frozenset[str], emphasis: Se
             span = m.group(0).strip(" :–—-")
             letters = re.sub(r"[^A-Z]", "", span)
             line = text[text.rfind("\n", 0, m.start()) + 1: (text.find("\n", m.end()) + 1 or len(text) + 1) - 1]
-            if len(span.split()) == 1 and (len(letters) < 5 or "-" in span):
-                continue  # ESPN, NASA, SAG-AFTRA, COVID-19: acronyms, not titles
+            if len(span.split()) == 1 and (len(letters) < 5 or "-" in span or _looks_like_acronym(letters)):
+                continue  # ESPN, MSNBC, SAG-AFTRA, COVID-19: acronyms, not titles
             if sum(1 for w in span.split() if len(w) == 1) > len(span.split()) / 2:
                 continue  # s p a c e d letters
             if len(letters) < 4 or re.match(r"(?:CHAPTER|PART|SEASON|EPISODE)\b", span) or span in _ACRONYMS or all(w in _ACRONYMS for w in span.split()):
@@ -203,7 +208,7 @@ def _discover(text: str, title: str | None, people: frozenset[str], emphasis: Se
             if line.strip() == m.group(0).strip() and len(span.split()) > 3:
                 continue  # an all-caps heading line, not a title inside prose
             found.append(span)
-    for m in QUOTED_RE.finditer(text):
+    for m in QUOTED_RE.finditer(text + ("\n" + title if title else "")):
         t = m.group("t").strip()
         words = t.split()
         if len(words) > 8 or t.endswith((".", ",")):

@@ -84,7 +84,7 @@ _KINDS = (
                            r"Amazon|HBO Max|Peacock|Apple TV\+?|download|premium video)\b|\b(?:Disney|Paramount)\+|\bMax\b)", re.I)),
     ("tv", re.compile(r"\b(?:on (?:TV|television)|airs?|aired|broadcast|(?:ABC|NBC|CBS|BBC|FX|Fox|HBO|ITV|Channel 4)\b)", re.I)),
     ("theatrical", re.compile(r"\b(?:theat(?:er|re)s?|theatrical(?:ly)?|cinemas?|big screen|box office|IMAX|wide release|"
-                              r"nationwide|multiplex|movie ?houses?)\b", re.I)),
+                              r"nationwide|multiplex|movie ?houses?|wider? release|wide expansion|expands? wide)\b", re.I)),
 )
 
 
