@@ -66,13 +66,14 @@ def decode(body: bytes, headers: dict[str, str] | None = None) -> tuple[str, lis
                 candidates.append(_valid_codec(m.group(1)))  # type: ignore[arg-type]
             elif m:
                 warnings.append(f"unknown charset in Content-Type: {m.group(1)}")
-    m = _META_CHARSET.search(body[:8192])
-    if m:
-        declared = _valid_codec(m.group(1).decode("ascii", "replace"))
+    meta = _META_CHARSET.search(body[:8192])
+    if meta:
+        label = meta.group(1).decode("ascii", "replace")
+        declared = _valid_codec(label)
         if declared:
             candidates.append(declared)
         else:
-            warnings.append(f"unknown charset in <meta>: {m.group(1).decode('ascii', 'replace')}")
+            warnings.append(f"unknown charset in <meta>: {label}")
     # A UTF-8 page that declares latin-1 is common; valid UTF-8 bytes are almost never anything else.
     try:
         text = body.decode("utf-8")

@@ -193,19 +193,19 @@ def resolve(m: re.Match[str], anchor: date | None, *, day_first: bool = False, c
         value, precision = f"{g('s_y') or g('s_y2')}-{season}", "season"
     elif form == "holiday":
         if g("xmas"):
-            y = int(g("xmas_y"))
-            d = date(y, 12, 25) if g("xmas").lower().startswith("christmas") else _thanksgiving(y)
-            value, precision = d.isoformat(), "day"
+            xmas_year = int(g("xmas_y"))
+            holiday = date(xmas_year, 12, 25) if g("xmas").lower().startswith("christmas") else _thanksgiving(xmas_year)
+            value, precision = holiday.isoformat(), "day"
         else:
             value, precision = f"{g('hol_y') or g('hol_y2')}-holidays", "season"
     elif form == "part":
-        w, y = " ".join(g("p_w").lower().split()), g("p_y")
-        if w in ("early", "beginning of", "start of"):
-            value, precision = f"{y}-H1", "half"
-        elif w in ("late", "end of"):
-            value, precision = f"{y}-H2", "half"
+        part, part_year = " ".join(g("p_w").lower().split()), g("p_y")
+        if part in ("early", "beginning of", "start of"):
+            value, precision = f"{part_year}-H1", "half"
+        elif part in ("late", "end of"):
+            value, precision = f"{part_year}-H2", "half"
         else:
-            value, precision = y, "year"
+            value, precision = part_year, "year"
     elif form == "rel":
         relative = True
         value, precision = _relative(g("rel_w"), g("rel_u"), anchor)

@@ -264,71 +264,91 @@ def find_films(
         k = film_key(t)
         if k and k not in watched_keys and not any(f" {w} " in f" {k} " for w in watched_keys):
             discovered.setdefault(k, []).append(t)
-    for k, writings in discovered.items():
-        patterns.append((writings[0], "", False))
+    for key, spellings in discovered.items():
+        patterns.append((spellings[0], "", False))
     # watch-list titles first (they are what the analyst named), longest first within each group
     patterns.sort(key=lambda p: (not p[2], -len(p[0])))
-
-    raw: list[tuple[int, int, str, bool, str]] = []
-    by_key: dict[str, tuple[str, bool, str]] = {}
-    for variant, resolved, watched in patterns:
-        by_key.setdefault(film_key(variant), (resolved, watched, variant))
-    # One alternation for all titles (ordered: watched first, longest first) keeps this one pass.
     rx = re.compile(
         r"(?<![\w'’])(?:" + "|".join(_flex(v) for v, _, _ in patterns) + r")(?![\w])", re.IGNORECASE
     ) if patterns else None
-    for m in rx.finditer(text) if rx else ():
-        written = m.group(0)
+    mentions = _mentions(text, _match_titles(text, rx, patterns))
+    main = _main_film(mentions, rx, title)
+    return FilmIndex(tuple(mentions), main, _by_paragraph(mentions, sentences), frozenset(m.film for m in mentions))
+
+
+_Hit = tuple[int, int, str, bool, str]  # start, end, as written, watched, resolved title
+
+
+def _match_titles(text: str, rx: re.Pattern[str] | None, patterns: list[tuple[str, str, bool]]) -> list[_Hit]:
+    """Every place a title pattern matches, filtered for common nouns and numbered sequels."""
+    by_key: dict[str, tuple[str, bool, str]] = {}
+    for variant, resolved, watched in patterns:
+        by_key.setdefault(film_key(variant), (resolved, watched, variant))
+    hits: list[_Hit] = []
+    for match in rx.finditer(text) if rx else ():
+        written = match.group(0)
         hit = by_key.get(film_key(written))
         if hit is None:
             continue
         resolved, watched, variant = hit
         if written.islower() and not variant.islower():
             continue  # "a ballerina" is not BALLERINA
-        if _BLOCK_AFTER.match(text[m.end(): m.end() + 12]) and not re.search(r"\d$", written):
+        if _BLOCK_AFTER.match(text[match.end(): match.end() + 12]) and not written[-1:].isdigit():
             continue  # "Ballerina 2", "John Wick: Chapter 3" are other films
-        raw.append((m.start(), m.end(), written, watched, resolved))
-    raw.sort()
+        hits.append((match.start(), match.end(), written, watched, resolved))
+    return sorted(hits)
 
+
+def _mentions(text: str, hits: list[_Hit]) -> list[FilmMention]:
+    """FilmMentions with resolved titles and modifier flags."""
     # Discovered titles resolve to their most common mixed-case writing.
-    writings: dict[str, Counter[str]] = {}
-    for s, e, written, watched, resolved in raw:
+    spellings: dict[str, Counter[str]] = {}
+    for _, _, written, watched, _ in hits:
         if not watched:
-            writings.setdefault(film_key(written), Counter())[written] += 1
-    canonical = {}
-    for k, counter in writings.items():
+            spellings.setdefault(film_key(written), Counter())[written] += 1
+    canonical: dict[str, str] = {}
+    for key, counter in spellings.items():
         mixed = [w for w, _ in counter.most_common() if not w.isupper()]
-        canonical[k] = mixed[0] if mixed else _display(counter.most_common(1)[0][0])
-
-    mentions = []
-    for s, e, written, watched, resolved in raw:
-        film = resolved if watched else canonical[film_key(written)]
-        right = text[e: e + 30]
-        left = text[max(0, s - 20): s]
+        canonical[key] = mixed[0] if mixed else _display(counter.most_common(1)[0][0])
+    out: list[FilmMention] = []
+    for start, end, written, watched, resolved in hits:
+        right = text[end: end + 30]
+        left = text[max(0, start - 20): start]
         modifier = bool(_MODIFIER_RIGHT.match(right)) or bool(_MODIFIER_LEFT.search(left) and _MODIFIER_MOVIE.match(right))
         modifier = modifier or bool(_AS_LEFT.search(left))
-        line_start = text.rfind("\n", 0, s) + 1
+        line_start = text.rfind("\n", 0, start) + 1
         # titles in parentheses are credits ("Len Wiseman (UNDERWORLD) directs"), not the subject
-        modifier = modifier or text.rfind("(", line_start, s) > text.rfind(")", line_start, s)
-        mentions.append(FilmMention(film, written, s, e, modifier, watched))
+        modifier = modifier or text.rfind("(", line_start, start) > text.rfind(")", line_start, start)
+        film = resolved if watched else canonical[film_key(written)]
+        out.append(FilmMention(film, written, start, end, modifier, watched))
+    return out
 
-    counts: Counter[str] = Counter()
+
+def _main_film(mentions: list[FilmMention], rx: re.Pattern[str] | None, title: str | None) -> str | None:
+    """The film the page is about: most mentioned (watched ones weigh more), named in the headline."""
+    scores: dict[str, float] = {}
     for m in mentions:
         # a watched film is what the analyst cares about: it wins the page's topic
-        counts[m.film] += (1 if not m.modifier else 0.25) * (5 if m.watched else 1)  # type: ignore[assignment]
+        scores[m.film] = scores.get(m.film, 0.0) + (1 if not m.modifier else 0.25) * (5 if m.watched else 1)
     if title and rx:
-        in_title = {film_key(m.group(0)) for m in rx.finditer(title)}
+        in_title = {film_key(match.group(0)) for match in rx.finditer(title)}
         for film in {m.film for m in mentions if film_key(m.written) in in_title}:
-            counts[film] += 3  # type: ignore[assignment]
-    main = max(counts, key=lambda f: (counts[f], -min(x.start for x in mentions if x.film == f))) if counts else None
+            scores[film] += 3
+    if not scores:
+        return None
+    first = {}
+    for m in reversed(mentions):
+        first[m.film] = m.start
+    return max(scores, key=lambda f: (scores[f], -first[f]))
 
+
+def _by_paragraph(mentions: list[FilmMention], sentences: Sequence[Sentence]) -> dict[int, tuple[FilmMention, ...]]:
     by_para: dict[int, list[FilmMention]] = {}
-    starts = [s.start for s in sentences]
+    starts = [sentence.start for sentence in sentences]
     for m in mentions:
         if m.modifier:
             continue
         i = bisect_right(starts, m.start) - 1
         if i >= 0:
             by_para.setdefault(sentences[i].paragraph, []).append(m)
-    paragraphs = {p: tuple(ms) for p, ms in by_para.items()}
-    return FilmIndex(tuple(mentions), main, paragraphs, frozenset(m.film for m in mentions))
+    return {p: tuple(ms) for p, ms in by_para.items()}
