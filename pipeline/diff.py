@@ -79,6 +79,9 @@ def _change_kind(old: Sequence[ObservedClaim], new: Sequence[ObservedClaim]) -> 
     a_start, a_end = min(w.start for w in after), max(w.end for w in after)
     if b_start <= a_start and a_end <= b_end:
         return {"change": "refined"}
+    if a_start <= b_start and b_end <= a_end:
+        # "June 6, 2025" became "June 2025": still true, only less precise.
+        return {"change": "less precise"}
     days = (a_start - b_start).days
     if days > 0:
         return {"change": "postponed", "days": days}
@@ -124,8 +127,9 @@ def _changed_event(key: tuple, page: PageKey, old: _Slot, new: _Slot, qualified:
             details["qualified"] = qualified
     was = ", ".join(sorted({_describe(c) for c in old.claims}))
     now_ = ", ".join(sorted({_describe(c) for c in new.claims}))
-    how = str(details["change"]) + (f" by {details['days']} days" if "days" in details else "")
-    severity = "low" if details["change"] in ("refined", qualified) else "normal"
+    days = details.get("days")
+    how = str(details["change"]) + (f" by {days} day{'s' if days != 1 else ''}" if days else "")
+    severity = "low" if details["change"] in ("refined", "less precise", qualified) else "normal"
     return _event("changed", key, old.claims, new.claims, f"{page[0]} changed {was} → {now_} ({how})",
                   severity, **details)
 

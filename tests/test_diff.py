@@ -159,3 +159,16 @@ def test_a_new_outlier_is_news_even_while_a_conflict_stands():
     events = diff([studio, cinema, stale], [studio, cinema, stale, wrong])
     assert [e.type for e in events] == ["conflict"]
     assert set(events[0].sources) == {"blog", "cinema", "studio", "fans"}
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "change", "summary_end"),
+    [
+        ("2025-06-06", "2025-06", "less precise", "(less precise)"),
+        ("2025-06-06", "2025-06-07", "postponed", "(postponed by 1 day)"),
+        ("2025-06-06", "2025-06-01", "moved earlier", "(moved earlier by 5 days)"),
+    ],
+)
+def test_change_kinds_and_their_wording(old, new, change, summary_end):
+    (e,) = diff([date_claim("studio", old)], [date_claim("studio", new)])
+    assert e.details["change"] == change and e.summary.endswith(summary_end)
