@@ -88,6 +88,7 @@ class Claim:
     character: str | None = None
     evidence_start: int | None = None
     evidence_end: int | None = None
+    film_year: int | None = None  # when the text dates the film ("Ballerina (2025)"): tells remakes apart
 
     def to_json(self) -> dict[str, Any]:
         """The claim as `releasewatch extract --json` prints it (a stable interface)."""

@@ -46,11 +46,11 @@ class BatchOutcome:
     events: int
 
 
-def _film_keys_by_title(s: Session, titles: set[str]) -> dict[str, str]:
-    """Resolve every claimed film title to its film key (creating films seen for the first time)."""
-    ids = {title: repository.resolve_film(s, title) for title in titles}
+def _film_keys(s: Session, films: set[tuple[str, int | None]]) -> dict[tuple[str, int | None], str]:
+    """Resolve every claimed (title, year) to its film key (creating films seen for the first time)."""
+    ids = {film: repository.resolve_film(s, *film) for film in films}
     keys = dict(s.execute(select(Film.id, Film.key).where(Film.id.in_(set(ids.values())))).tuples().all()) if ids else {}
-    return {title: keys[film_id] for title, film_id in ids.items()}
+    return {film: keys[film_id] for film, film_id in ids.items()}
 
 
 def ingest_batch(s: Session, versions: Sequence[PageVersion], run_id: int | None, now: datetime) -> BatchOutcome:
@@ -59,8 +59,8 @@ def ingest_batch(s: Session, versions: Sequence[PageVersion], run_id: int | None
     The films compared are those each page spoke about before and those it speaks about now, so a
     claim that disappears is seen as well as one that appears.
     """
-    key_of_title = _film_keys_by_title(s, {c.film for v in versions for c in v.claims})
-    films: set[str] = set(key_of_title.values())
+    key_of_film = _film_keys(s, {(c.film, c.film_year) for v in versions for c in v.claims})
+    films: set[str] = set(key_of_film.values())
     for v in versions:
         films |= repository.film_keys_of_page(s, v.page.source, v.page.url)
     state = ClaimState()
@@ -75,7 +75,7 @@ def ingest_batch(s: Session, versions: Sequence[PageVersion], run_id: int | None
         stored = repository.store_snapshot(s, v.page, v.document, v.claims, v.content_hash)
         published = v.document.published or v.page.published_hint
         observed = tuple(
-            ObservedClaim(claim_id, key_of_title[c.film], v.page.source, v.page.url, stored.snapshot_id,
+            ObservedClaim(claim_id, key_of_film[(c.film, c.film_year)], v.page.source, v.page.url, stored.snapshot_id,
                           v.page.fetched_at, c, published)
             for claim_id, c in zip(stored.claim_ids, v.claims, strict=True)
         )

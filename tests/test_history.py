@@ -140,3 +140,18 @@ def test_merge_joins_two_films_keeping_every_claim(db: Database) -> None:
     with db.session() as s:
         assert [(f.title, f.claims) for f in list_films(s)] == [("Ballerina", 4)]
         assert s.scalar(select(EventRow.id).where(EventRow.type == "conflict")) is None
+
+
+def test_films_sharing_a_title_stay_apart_when_their_years_differ(db: Database) -> None:
+    remake = Claim(film="Ballerina", field="director", value="Len Wiseman", evidence="x", confidence=0.9,
+                   extractor="test", film_year=2025)
+    original = Claim(film="Ballerina", field="director", value="Someone Else", evidence="y", confidence=0.9,
+                     extractor="test", film_year=1990)
+    undated = Claim(film="BALLERINA", field="director", value="Len Wiseman", evidence="z", confidence=0.9, extractor="test")
+    put(db, "a", [remake], 0)
+    put(db, "b", [original], 1)
+    put(db, "c", [undated], 2)
+    with db.session() as s:
+        films = {(f.title, f.year): f.claims for f in list_films(s)}
+    assert films == {("Ballerina", 2025): 2, ("Ballerina", 1990): 1}
+    assert ("conflict", "director", "sources disagree") not in events(db)

@@ -39,14 +39,21 @@ def film_ids_matching(keys: Iterable[str]) -> ColumnElement[bool]:
 def resolve_film(s: Session, title: str, year: int | None = None) -> int:
     """The id of the film `title` names (by alias key, then title key); creates the film if unknown.
 
-    With a year, the key "title (year)" is tried first so that a watch-list can tell remakes apart.
+    With a year, "title (year)" is tried first, and a film of the same title whose known year is
+    different is another film (a remake): it gets its own row, keyed "title (year)". Without a year,
+    or when the stored film's year is unknown, the title alone decides.
     """
     key = key_of(title)
-    candidates = [key_of(title, year), key] if year else [key]
-    for candidate in candidates:
-        found = film_id_by_key(s, candidate)
+    if year:
+        found = film_id_by_key(s, key_of(title, year))
         if found is not None:
             return found
+    found = film_id_by_key(s, key)
+    if found is not None:
+        known_year = s.scalar(select(Film.year).where(Film.id == found))
+        if not year or known_year is None or known_year == year:
+            return found
+        key = key_of(title, year)
     insert_ignoring_duplicates(s, Film, {"title": title.strip(), "key": key, "year": year}, ["key"])
     found = film_id_by_key(s, key)
     assert found is not None, f"film {key!r} vanished right after it was inserted"

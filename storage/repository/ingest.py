@@ -146,12 +146,13 @@ def store_snapshot(
     )
     s.add(snapshot)
     s.flush()
-    film_ids: dict[str, int] = {}
+    film_ids: dict[tuple[str, int | None], int] = {}
     rows = []
     for claim in claims:
-        if claim.film not in film_ids:
-            film_ids[claim.film] = resolve_film(s, claim.film)
-        rows.append(_claim_row(claim, snapshot.id, film_ids[claim.film]))
+        film = (claim.film, claim.film_year)
+        if film not in film_ids:
+            film_ids[film] = resolve_film(s, *film)
+        rows.append(_claim_row(claim, snapshot.id, film_ids[film]))
     s.add_all(rows)
     s.flush()
     keys = s.scalars(select(Film.key).where(Film.id.in_(set(film_ids.values())))).all() if film_ids else []
