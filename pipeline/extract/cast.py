@@ -55,6 +55,7 @@ _ROLE_WORDS = re.compile(rf"^(?:(?:the\s+)?{_ROLE}|(?i:{_ROLE}))$")
 
 
 _DESCRIBED = re.compile(r"\b(?!in\b|of\b|from\b|for\b|and\b|the\b|on\b|with\b)[a-z]+\s+$")
+_WEAK_VERB = re.compile(r"^(?:appear|join|return|headline|front|lead|show|play|cameo)")
 _CAST_WORDS = re.compile(r"\b(?:star|stars|starring|starred|cast|plays?|played|role|actor|actress|film|movie)\b")
 _STARRER = re.compile(r"^[-–](?:starrer|led|fronted|toplined|headlined)\b")
 _CREW_BEFORE = re.compile(r"direct|writ|produc", re.IGNORECASE)
@@ -120,6 +121,10 @@ def cast_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
         else:
             cm = _AS_CHAR.match(rest)
             character = cm.group("char") if cm else None
+        if _WEAK_VERB.match(verb) and not (
+            character or _CAST_WORDS.search(text) or ctx.films.paragraph_mentions.get(sentence.paragraph)
+        ):
+            continue  # "will appear in federal court"
         pos = n.end + m.end()
         # the list of names before the verb: "X, Y and the late Z reprise their roles"
         subjects = [n]

@@ -76,8 +76,10 @@ _MODIFIER_MOVIE = re.compile(r"^\s+(?:movie|film)\b")
 _PERSONLIKE_OK = re.compile(r"^(?:\s*\((?:19|20)\d\d\)|\s*\(dir\.|\s+(?:spinoff|spin-off|sequel|prequel|franchise|movies|films)\b)")
 # Shapes only titles have: "John Wick: Chapter 3", "X – Subtitle" inside prose, "John Wick 3".
 _TITLE_SHAPE = re.compile(
-    r"[:–—]\s*(?:Chapter|Part|Volume|Vol\.|Episode)\s+\w+|\w\s[–—]\s[A-Z]|^(?:[A-Z][a-z]+\s+){1,3}[2-9]$"
+    r"[:–—]\s*(?:Chapter|Part|Volume|Vol\.|Episode)\s+\w+|^(?:[A-Z][a-z]+\s+){1,3}[2-9]$"
 )
+# Clock times, leading numbers and "Updated": page furniture, not titles.
+_NOT_TITLE = re.compile(r"^\d|\b(?:Am|Pm|A\.m|P\.m|Pst|Est|Gmt|Updated|Published|Posted)\b")
 _POSSESSOR = re.compile(r"^.*?\w['’]s\s+(?=[A-Z0-9])")
 _DATE_TAIL = re.compile(
     r"\s+(?:(?:from|on|in|at|to|for|by|since|until|of)\s+)?(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?|"
@@ -234,7 +236,7 @@ def _discover(text: str, title: str | None, people: frozenset[str], emphasis: Se
                 words = words[1:]
             span = _DATE_TAIL.sub("", " ".join(words))
             span = _POSSESSOR.sub("", span)  # "Denis Villeneuve's Dune: Part Two" -> "Dune: Part Two"
-            if len(re.findall("[A-Za-z]", span)) < 2 or re.fullmatch(r"[A-Z]\w*-[a-z]+", span):
+            if len(re.findall("[A-Za-z]", span)) < 2 or re.fullmatch(r"[A-Z]\w*-[a-z]+", span) or _NOT_TITLE.search(span):
                 continue  # "Oscar-winning director" has no title in it
             if not (_STRONG_LEFT.search(left) or _STRONG_RIGHT.match(right) or _TITLE_SHAPE.search(span)):
                 continue
@@ -334,6 +336,8 @@ def _main_film(mentions: list[FilmMention], rx: re.Pattern[str] | None, title: s
         in_title = {film_key(match.group(0)) for match in rx.finditer(title)}
         for film in {m.film for m in mentions if film_key(m.written) in in_title}:
             scores[film] += 3
+    # a single passing mention of a discovered title is too little to hang other claims on
+    scores = {f: v for f, v in scores.items() if v >= 2}
     if not scores:
         return None
     first = {}

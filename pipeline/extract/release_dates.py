@@ -26,6 +26,18 @@ TRIGGER = re.compile(
     r"reschedul\w*|expected|screen(?:s|ed|ing)|playing|lands?|in\s+time\s+for)\b",
     re.IGNORECASE,
 )
+# Triggers that also schedule courts, launches and shipments: they count only in a sentence that
+# names a film or speaks of one.
+_WEAK_TRIGGER = re.compile(
+    r"^(?:set|dated?|slated|scheduled|due|launch\w*|available|drops?|dropping|mov\w*|push\w*|delay\w*|bump\w*|"
+    r"shift\w*|planned|postpon\w*|reschedul\w*|expected|land\w*|playing|in time for|releas\w*|arriv\w*|open\w*)",
+    re.IGNORECASE,
+)
+_FILM_WORDS = re.compile(
+    r"\b(?:film|films|movie|movies|sequel|prequel|spinoff|spin-off|picture|pic|feature|documentary|theaters?|"
+    r"theatres?|cinemas?|box office|premiere|streaming|release date|installment|franchise)\b",
+    re.IGNORECASE,
+)
 # The date belongs to something other than a release.
 NOT_RELEASE = re.compile(
     r"\b(?:box[- ]office|grossed|grosses|earned|earning|earnings|weekend|trailers?|teasers?|posters?|first[- ]look|"
@@ -156,6 +168,11 @@ def release_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
         film, written, explicit = ctx.film_for(sentence, sentence.start + d.start)
         if film is None:
             continue
+        nearest = triggers_left[-1] if triggers_left else trigger_right
+        weak = nearest is not None and bool(_WEAK_TRIGGER.match(nearest.group(0)))
+        in_paragraph = bool(ctx.films.paragraph_mentions.get(sentence.paragraph))
+        if weak and not explicit and not in_paragraph and not _FILM_WORDS.search(text):
+            continue  # "His sentencing is scheduled for Feb. 14": nothing here is about a film
         status = "current"
         if PREVIOUS.search(left.rstrip() + " ") or PREVIOUS.search(left):
             status = "previous"
