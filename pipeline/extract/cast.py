@@ -56,7 +56,7 @@ _ROLE_WORDS = re.compile(rf"^(?:(?:the\s+)?{_ROLE}|(?i:{_ROLE}))$")
 
 _DESCRIBED = re.compile(r"\b(?!in\b|of\b|from\b|for\b|and\b|the\b|on\b|with\b)[a-z]+\s+$")
 _WEAK_VERB = re.compile(r"^(?:appear|join|return|headline|front|lead|show|play|cameo)")
-_CAST_WORDS = re.compile(r"\b(?:star|stars|starring|starred|cast|plays?|played|role|actor|actress|film|movie)\b")
+_CAST_WORDS = re.compile(r"\b(?:star|stars|starring|starred|cast|plays?|played|role|actor|actress|films?|movies?|character)\b")
 _STARRER = re.compile(r"^[-–](?:starrer|led|fronted|toplined|headlined)\b")
 _CREW_BEFORE = re.compile(r"direct|writ|produc", re.IGNORECASE)
 _NOT_A_ROLE = re.compile(
@@ -175,7 +175,11 @@ def cast_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
     for n in names:
         if _STARRER.match(text[n.end - sentence.start:]):  # "the Ana de Armas-starrer"
             add(n, None, "cast.starrer", n.end)
-    for n in names:
+    film_context = bool(
+        _CAST_WORDS.search(text) or ctx.films.paragraph_mentions.get(sentence.paragraph)
+        or _CAST_WORDS.search(ctx.paragraph_text(sentence))
+    )
+    for n in names if film_context else ():
         s, e = n.start - sentence.start, n.end - sentence.start
         # "the Director (Anjelica Huston)" / "Rooney (Unity Phelan)"
         if text[max(0, s - 1): s] == "(" and text[e: e + 1] == ")":

@@ -69,6 +69,12 @@ class DocContext:
         ]
         return sorted(out, key=lambda n: n.start)
 
+    def paragraph_text(self, sentence: Sentence) -> str:
+        """The whole line (paragraph) a sentence belongs to."""
+        start = self.text.rfind("\n", 0, sentence.start) + 1
+        end = self.text.find("\n", sentence.end)
+        return self.text[start: end if end >= 0 else len(self.text)]
+
     def film_for(self, sentence: Sentence, pos: int, *, prefer_after: bool = False) -> tuple[str | None, str | None, bool]:
         """(film, as written, explicit) for a claim at `pos` in a sentence.
 

@@ -201,6 +201,8 @@ def _discover(text: str, title: str | None, people: frozenset[str], emphasis: Se
             span = m.group(0).strip(" :–—-")
             letters = re.sub(r"[^A-Z]", "", span)
             line = text[text.rfind("\n", 0, m.start()) + 1: (text.find("\n", m.end()) + 1 or len(text) + 1) - 1]
+            if span[0].isdigit():
+                continue
             if len(span.split()) == 1 and (len(letters) < 5 or "-" in span or _looks_like_acronym(letters)):
                 continue  # ESPN, MSNBC, SAG-AFTRA, COVID-19: acronyms, not titles
             if sum(1 for w in span.split() if len(w) == 1) > len(span.split()) / 2:

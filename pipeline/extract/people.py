@@ -48,7 +48,8 @@ variety deadline hollywood reporter screen rant collider empire ign vulture indi
 american british english french german spanish italian chinese japanese korean indian canadian
 australian european african asian north south east west new york los angeles london paris berlin
 tokyo toronto cannes venice sundance tribeca berlinale texas california america england france
-germany spain italy china japan korea india canada australia mexico brazil russia
+germany spain italy china japan korea india canada australia mexico brazil russia united kingdom states
+republic island islands county province
 sir dame mr mrs ms dr doctor professor
 """.split())
 # Leading role nouns are stripped from a run ("Writer Shay Hatten" -> "Shay Hatten").
