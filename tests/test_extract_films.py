@@ -68,3 +68,15 @@ def test_modifiers_and_topic() -> None:
     by_text = {s.text: index.topic(s) for s in sentences}
     assert by_text["The film stars Ana de Armas."] == "Ballerina"
     assert by_text["She is played by Unity Phelan."] == PARABELLUM.title
+
+
+@pytest.mark.parametrize(("title", "variant", "present"), [
+    ("Mission: Impossible – Dead Reckoning Part One", "Mission: Impossible", False),
+    ("Mission: Impossible – Dead Reckoning Part One", "Dead Reckoning Part One", True),
+    ("Dune: Part Two", "Dune 2", True),
+    ("Dune: Part Two", "Dune", False),
+    ("Kill Bill: Vol. 2", "Kill Bill 2", True),
+])
+def test_title_variants(title: str, variant: str, present: bool) -> None:
+    keys = {film_key(v) for v in title_variants(WatchFilm(title))}
+    assert (film_key(variant) in keys) == present

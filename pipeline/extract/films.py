@@ -151,6 +151,9 @@ def _flex(title: str) -> str:
     return "[\\s:–—-]+".join(re.escape(p) for p in parts if p)
 
 
+_NUMBER_WORDS = {w: str(i) for i, w in enumerate("zero one two three four five six seven eight nine ten".split())}
+
+
 def title_variants(film: WatchFilm) -> list[str]:
     """Ways a text writes a watch-list title: itself, its aliases, without subtitle, numbered."""
     out = [film.title, *film.aliases]
@@ -159,13 +162,14 @@ def title_variants(film: WatchFilm) -> list[str]:
         if len(pieces) < 2:
             continue
         head = pieces[0]
-        out.append(" ".join(pieces[:-1]) if len(pieces) > 2 else title)
-        if len(pieces) > 2:
+        numbered = [re.fullmatch(r"(?:Chapter|Part|Vol\.?|Volume|Episode)\s+(\w+)", p) for p in pieces]
+        if len(pieces) > 2 and numbered[1]:
+            # "John Wick: Chapter 3 – Parabellum" is also "John Wick: Chapter 3" (never "Mission: Impossible")
             out.append(f"{pieces[0]}: {pieces[1]}")
-        for piece in pieces[1:]:
-            num = re.fullmatch(r"(?:Chapter|Part|Vol\.?|Volume|Episode)\s+(\w+)", piece)
+        for piece, num in zip(pieces[1:], numbered[1:]):
             if num:
-                out += [f"{head} {num.group(1)}", f"{head} {piece}"]
+                n = _NUMBER_WORDS.get(num.group(1).lower(), num.group(1))
+                out += [f"{head} {n}", f"{head} {piece}"] if n.isdigit() or re.fullmatch(r"[IVX]+", n) else [f"{head} {piece}"]
             elif piece == pieces[-1] and len(piece) >= 5 and not re.match(r"(?:The )?(?:Movie|Film)\b", piece):
                 out.append(piece)
     seen: dict[str, str] = {}
