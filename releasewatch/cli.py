@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from pipeline.errors import PipelineError
+from pipeline.model import EVENT_TYPES
 from releasewatch.errors import ReleasewatchError
 from releasewatch.output import report_width, shown_url
 
@@ -134,10 +135,13 @@ def _parse_since(value: str | None) -> datetime | None:
 @main.command()
 @click.option("--since", metavar="DATE", help="Only events detected at or after this date (YYYY-MM-DD).")
 @click.option("--film", metavar="TITLE", help="Only events about this film (title or alias, any case).")
+@click.option("--type", "types", multiple=True, type=click.Choice(list(EVENT_TYPES)),
+              help="Only events of this type (repeatable), e.g. --type conflict --type changed.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @db_option
 @config_option
-def report(since: str | None, film: str | None, fmt: str, db: str | None, config_path: str | None) -> None:
+def report(since: str | None, film: str | None, types: tuple[str, ...], fmt: str, db: str | None,
+           config_path: str | None) -> None:
     """Show what changed and where sources disagree, with evidence and URLs."""
     from pipeline.report import render_json, render_text
     from storage.repository import list_events
@@ -149,6 +153,8 @@ def report(since: str | None, film: str | None, fmt: str, db: str | None, config
             events = list_events(s, since=since_at, film=film)
     except _errors() as exc:
         _fail(str(exc))
+    if types:
+        events = [e for e in events if e.type in types]
     click.echo(render_json(events) if fmt == "json" else render_text(events, width=report_width()), nl=fmt == "json")
 
 

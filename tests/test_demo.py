@@ -32,3 +32,19 @@ def test_demo_resets_its_database(tmp_path):
     first = run_demo(db_file)
     second = run_demo(db_file)
     assert first.count("conflict") == second.count("conflict")
+
+
+def test_report_filters_by_type_film_and_since(tmp_path):
+    db_file = tmp_path / "demo.db"
+    run_demo(db_file)
+    db = ["--db", f"sqlite:///{db_file}", "--format", "json"]
+
+    def ids(*args: str) -> list[str]:
+        result = CliRunner().invoke(main, ["report", *args, *db])
+        assert result.exit_code == 0, result.output
+        return [(e["type"], e["film"]) for e in json.loads(result.output)["events"]]
+
+    everything = ids()
+    assert {t for t, _ in ids("--type", "conflict", "--type", "changed")} == {"conflict", "changed"}
+    assert set(ids("--film", "THE SALT ROAD")) == {e for e in everything if e[1] == "The Salt Road"}
+    assert ids("--since", "2999-01-01") == []
