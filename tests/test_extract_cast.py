@@ -62,3 +62,9 @@ MORE = [
 @pytest.mark.parametrize(("text", "films", "expected"), MORE, ids=[c[0][:50] for c in MORE])
 def test_more_cast(text: str, films: str, expected: set[tuple]) -> None:
     assert cast_of(text, films) == expected
+
+
+def test_starring_list_with_characters() -> None:
+    got = cast_of("Ballerina stars Ana de Armas as Eve, Ian McShane as Winston and Anjelica Huston.", "Ballerina")
+    assert got == {("Ballerina", "Ana de Armas", "Eve"), ("Ballerina", "Ian McShane", "Winston"),
+                   ("Ballerina", "Anjelica Huston", None)}

@@ -62,6 +62,7 @@ _CREW_BEFORE = re.compile(r"direct|writ|produc", re.IGNORECASE)
 _NOT_A_ROLE = re.compile(
     r"\s*(?:this|that|it|them|out|along|with|like|into|to|up|down|off|a\s+(?:part|key|big|major|role)|well|games?|music|guitar)\b"
 )
+_AS_GAP = re.compile(rf"^\s+as\s+{_CHAR}\s*,?\s*(?:and\s+)?$")
 _AS_AFTER = re.compile(rf"^\s+as\s+{_CHAR}")
 _CHAR_BEFORE_PAREN = re.compile(rf"{_CHAR}\s*\($")
 _PAREN_CHAR = re.compile(rf"^\s*\({_CHAR}\)")
@@ -161,8 +162,16 @@ def cast_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
         prev = n
         for nxt in names[i + 1:]:
             gap = ctx.text[prev.end: nxt.start]
-            if _AS_AFTER.match(gap + nxt.name):
+            as_char = _AS_GAP.match(gap)  # "starring X as A, Y as B and Z"
+            if not as_char and _AS_AFTER.match(gap + nxt.name):
                 break
+            if as_char:
+                old = found.get(prev.name)
+                if old and not old[1]:
+                    found[prev.name] = (old[0], _character(as_char.group("char")), old[2], old[3])
+                add(nxt, None, f"cast.object_{word}", nxt.end)
+                prev = nxt
+                continue
             mono = _MONONYM_GAP.match(gap)
             if mono and mono.group(1).lower() not in NOT_NAME_WORDS:
                 at = prev.end + mono.start(1)
