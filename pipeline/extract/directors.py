@@ -93,7 +93,8 @@ def director_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
             if _NEGATED.search(after[: m_after.start("verb")]):
                 continue
             verb_end = name.end + m_after.end()
-            f, w, explicit = ctx.film_for(sentence, verb_end, prefer_after=m_after.group("verb").endswith("ed") or True)
+            # "X directs FILM" / "X directed FILM": the object after the verb comes first
+            f, w, explicit = ctx.film_for(sentence, verb_end, prefer_after=True)
             if f:
                 yield _claim(ctx, sentence, name, f, w, 0.8 if explicit else 0.6, "director.verb")
 

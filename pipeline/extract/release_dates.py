@@ -118,6 +118,14 @@ def _region(text: str) -> str | None:
     return None
 
 
+def _is_previous(left: str) -> bool:
+    """Whether the words before a date make it an earlier plan ("originally set for", "moved from")."""
+    if PREVIOUS.search(left.rstrip() + " ") or PREVIOUS.search(left):
+        return True
+    marker = _PREVIOUS_ANYWHERE.search(left)
+    return marker is not None and not _BACK_TO_CURRENT.search(left[marker.end():])
+
+
 def _skip_mention(sentence: Sentence, d: DateMention) -> bool:
     """Dates that are identifiers or spans, not release statements ("(2014)", "2019's Parasite")."""
     before = sentence.text[: d.start]
@@ -173,11 +181,7 @@ def release_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
         in_paragraph = bool(ctx.films.paragraph_mentions.get(sentence.paragraph))
         if weak and not explicit and not in_paragraph and not _FILM_WORDS.search(text):
             continue  # "His sentencing is scheduled for Feb. 14": nothing here is about a film
-        status = "current"
-        if PREVIOUS.search(left.rstrip() + " ") or PREVIOUS.search(left):
-            status = "previous"
-        elif _PREVIOUS_ANYWHERE.search(left) and not _BACK_TO_CURRENT.search(left[_PREVIOUS_ANYWHERE.search(left).end():]):  # type: ignore[union-attr]
-            status = "previous"
+        status = "previous" if _is_previous(left) else "current"
         near_start = max(0, d.start - 80)
         near = text[near_start: d.end + 80]
         win = window(d.value) if d.value else None
