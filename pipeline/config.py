@@ -20,13 +20,51 @@ _DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
+DEFAULT_REVISIT_DAYS = 30
+DEFAULT_MAX_PAGES = 5000
+DEFAULT_BROKEN_AFTER = 3
+DEFAULT_MAX_PAGE_MB = 10.0
+
+
 @dataclass(frozen=True, slots=True)
 class SourceConfig:
+    """One [[sources]] table.
+
+    pages: `urls` are fetched on every run. feed: `urls` are RSS/Atom feeds; each entry's page is
+    fetched once and revisited while the entry is younger than `revisit_days`. sitemap: `urls` are
+    sitemaps, sitemap indexes or site roots (whose robots.txt names the sitemaps); `include` and
+    `exclude` are regexes on the listed URLs. Any kind may `follow` links whose URL matches one of
+    the patterns, up to `max_depth` links away. `max_pages` caps the pages requested per run.
+    `concurrency` and `delay` (seconds) bound requests to the source's sites.
+    """
+
     name: str
     kind: str
     urls: tuple[str, ...]
     every_seconds: int = 6 * 3600
     trust: float = 0.5
+    revisit_days: int = DEFAULT_REVISIT_DAYS
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    follow: tuple[str, ...] = ()
+    max_depth: int = 1
+    max_pages: int = DEFAULT_MAX_PAGES
+    concurrency: int | None = None
+    delay: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CrawlConfig:
+    """The [crawl] table: how every crawl identifies itself and when a source counts as broken."""
+
+    contact: str | None = None  # a URL or email address put in the User-Agent
+    broken_after: int = DEFAULT_BROKEN_AFTER  # runs in a row a source may fail before it is flagged
+    max_page_mb: float = DEFAULT_MAX_PAGE_MB  # pages larger than this are cut off and recorded
+
+    @property
+    def user_agent(self) -> str:
+        """'releasewatch/0.1 (+contact)': who we are and how a site owner reaches us."""
+        return f"releasewatch/0.1 (+{self.contact or 'contact'})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +74,7 @@ class Config:
     sources: tuple[SourceConfig, ...] = ()
     films: tuple[WatchFilm, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
+    crawl: CrawlConfig = CrawlConfig()
 
     def source(self, name: str) -> SourceConfig:
         for s in self.sources:
@@ -54,7 +93,9 @@ def parse_duration(text: str) -> int:
 
 
 _TOP_KEYS = {"database", "sources", "films", "alerts", "scheduler", "crawl"}
-_SOURCE_KEYS = {"name", "kind", "urls", "every", "trust"}
+_SOURCE_KEYS = {"name", "kind", "urls", "every", "trust", "revisit_days", "include", "exclude", "follow",
+                "max_depth", "max_pages", "concurrency", "delay"}
+_CRAWL_KEYS = {"contact", "broken_after", "max_page_mb"}
 _FILM_KEYS = {"title", "aliases", "year"}
 
 
@@ -89,7 +130,65 @@ def _source(path: str, i: int, raw: Any) -> SourceConfig:
     trust = raw.get("trust", 0.5)
     if isinstance(trust, bool) or not isinstance(trust, (int, float)) or not 0 <= trust <= 1:
         raise ConfigError(path, where + "trust", f"{trust!r} must be a number from 0 to 1")
-    return SourceConfig(name.strip(), kind, tuple(u.strip() for u in urls), every, float(trust))
+    if kind == "pages" and "revisit_days" in raw:
+        raise ConfigError(path, where + "revisit_days", "only feed and sitemap sources discover pages to revisit")
+    if kind != "sitemap":
+        for key in ("include", "exclude"):
+            if key in raw:
+                raise ConfigError(path, where + key, "only sitemap sources filter their listed URLs (use follow for links)")
+    follow = _patterns(path, where + "follow", raw.get("follow", []))
+    if "max_depth" in raw and not follow:
+        raise ConfigError(path, where + "max_depth", "needs follow = [...] (which links to follow)")
+    concurrency = raw.get("concurrency")
+    delay = raw.get("delay")
+    if delay is not None and (isinstance(delay, bool) or not isinstance(delay, (int, float)) or not 0 <= delay <= 3600):
+        raise ConfigError(path, where + "delay", f"{delay!r} must be a number of seconds from 0 to 3600")
+    return SourceConfig(
+        name.strip(), kind, tuple(u.strip() for u in urls), every, float(trust),
+        revisit_days=_whole(path, where + "revisit_days", raw.get("revisit_days", DEFAULT_REVISIT_DAYS), 1, 3650),
+        include=_patterns(path, where + "include", raw.get("include", [])),
+        exclude=_patterns(path, where + "exclude", raw.get("exclude", [])),
+        follow=follow,
+        max_depth=_whole(path, where + "max_depth", raw.get("max_depth", 1), 1, 10),
+        max_pages=_whole(path, where + "max_pages", raw.get("max_pages", DEFAULT_MAX_PAGES), 1, 1_000_000),
+        concurrency=None if concurrency is None else _whole(path, where + "concurrency", concurrency, 1, 64),
+        delay=None if delay is None else float(delay),
+    )
+
+
+def _whole(path: str, key: str, value: Any, low: int, high: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise ConfigError(path, key, f"{value!r} must be a whole number from {low} to {high:,}")
+    return value
+
+
+def _patterns(path: str, key: str, value: Any) -> tuple[str, ...]:
+    """A list of regular expressions, each compiled once here so that a typo fails now, not mid-crawl."""
+    if not isinstance(value, list) or not all(isinstance(p, str) and p for p in value):
+        raise ConfigError(path, key, "must be a list of non-empty regular expressions, e.g. [\"/news/\"]")
+    for pattern in value:
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            raise ConfigError(path, key, f"{pattern!r} is not a regular expression: {exc}") from None
+    return tuple(value)
+
+
+def _crawl(path: str, raw: Any) -> CrawlConfig:
+    if not isinstance(raw, dict):
+        raise ConfigError(path, "crawl", "must be a table ([crawl])")
+    _check_keys(path, "crawl.", raw, _CRAWL_KEYS)
+    contact = raw.get("contact")
+    if contact is not None and (not isinstance(contact, str) or not contact.strip() or re.search(r"[()\r\n]", contact)):
+        raise ConfigError(path, "crawl.contact", f"{contact!r} must be a URL or an email address (no parentheses)")
+    max_mb = raw.get("max_page_mb", DEFAULT_MAX_PAGE_MB)
+    if isinstance(max_mb, bool) or not isinstance(max_mb, (int, float)) or not 0 < max_mb <= 1024:
+        raise ConfigError(path, "crawl.max_page_mb", f"{max_mb!r} must be a number of megabytes from 0 to 1024")
+    return CrawlConfig(
+        contact=contact.strip() if contact else None,
+        broken_after=_whole(path, "crawl.broken_after", raw.get("broken_after", DEFAULT_BROKEN_AFTER), 1, 100),
+        max_page_mb=float(max_mb),
+    )
 
 
 def _film(path: str, i: int, raw: Any) -> WatchFilm:
@@ -137,7 +236,7 @@ def parse_config(text: str, path: str = "releasewatch.toml") -> Config:
         raise ConfigError(path, "films", "must be an array of tables ([[films]])")
     films = tuple(_film(path, i, f) for i, f in enumerate(raw_films))
     extra = {k: v for k, v in raw.items() if k in {"alerts", "scheduler", "crawl"}}
-    return Config(path, url, sources, films, extra)
+    return Config(path, url, sources, films, extra, _crawl(path, raw.get("crawl", {})))
 
 
 def load_config(path: str | Path) -> Config:

@@ -17,6 +17,27 @@ def test_the_shipped_example_is_valid():
     assert [s.name for s in config.sources] == ["cinema-chain", "studio"]
     assert config.sources[0].every_seconds == 6 * 3600 and config.sources[0].trust == 0.8
     assert config.films[0].aliases == ("From the World of John Wick: Ballerina",)
+    assert config.crawl.user_agent == "releasewatch/0.1 (+mailto:film-desk@example.com)"
+
+
+def test_the_commented_examples_of_each_kind_are_valid_too():
+    """Uncommenting the example sources must give a valid file (they document the keys)."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    head, sep, tail = text.partition("# [[sources]]")
+    text = head + "\n".join(line[2:] if line.startswith("# ") and ("=" in line or line.startswith("# [[")) else line
+                             for line in (sep + tail).splitlines())
+    config = parse_config(text, "example")
+    by_name = {s.name: s for s in config.sources}
+    assert by_name["trade-news"].kind == "feed" and by_name["trade-news"].revisit_days == 14
+    assert by_name["trade-news"].concurrency == 1 and by_name["trade-news"].delay == 2.0
+    assert by_name["film-news"].include == ("/movies/", "/news/") and by_name["film-news"].max_pages == 500
+    assert by_name["studio-newsroom"].follow == ("/newsroom/20",) and by_name["studio-newsroom"].max_depth == 1
+
+
+def test_source_defaults():
+    [source] = parse_config(GOOD_SOURCE).sources
+    assert (source.revisit_days, source.max_pages, source.follow, source.concurrency, source.delay) == (30, 5000, (), None, None)
+    assert parse_config(GOOD_SOURCE).crawl.user_agent == "releasewatch/0.1 (+contact)"
 
 
 @pytest.mark.parametrize(
@@ -33,6 +54,24 @@ def test_the_shipped_example_is_valid():
         (GOOD_SOURCE + GOOD_SOURCE, "sources[1].name", "must be unique"),
         ('[[films]]\naliases = ["x"]', "films[0].title", "is required"),
         ("this is = = not toml", "", "not valid TOML"),
+        ('[[sources]]\nname = "a"\nurls = ["https://e.com"]\nrevisit_days = 7', "sources[0].revisit_days", "only feed and sitemap"),
+        ('[[sources]]\nname = "a"\nkind = "feed"\nurls = ["https://e.com"]\nrevisit_days = 0', "sources[0].revisit_days", "from 1 to"),
+        ('[[sources]]\nname = "a"\nkind = "feed"\nurls = ["https://e.com"]\nrevisit_days = "7d"', "sources[0].revisit_days", "whole number"),
+        ('[[sources]]\nname = "a"\nkind = "feed"\nurls = ["https://e.com"]\ninclude = ["/news/"]', "sources[0].include", "only sitemap"),
+        ('[[sources]]\nname = "a"\nkind = "sitemap"\nurls = ["https://e.com"]\ninclude = "/news/"', "sources[0].include", "list of non-empty regular"),
+        ('[[sources]]\nname = "a"\nkind = "sitemap"\nurls = ["https://e.com"]\nexclude = ["(tag"]', "sources[0].exclude", "not a regular expression"),
+        ('[[sources]]\nname = "a"\nurls = ["https://e.com"]\nfollow = ["["]', "sources[0].follow", "not a regular expression"),
+        ('[[sources]]\nname = "a"\nurls = ["https://e.com"]\nmax_depth = 2', "sources[0].max_depth", "needs follow"),
+        ('[[sources]]\nname = "a"\nurls = ["https://e.com"]\nfollow = ["/n/"]\nmax_depth = 0', "sources[0].max_depth", "from 1 to 10"),
+        ('[[sources]]\nname = "a"\nurls = ["https://e.com"]\nmax_pages = -5', "sources[0].max_pages", "from 1 to"),
+        ('[[sources]]\nname = "a"\nurls = ["https://e.com"]\nconcurrency = 0', "sources[0].concurrency", "from 1 to 64"),
+        ('[[sources]]\nname = "a"\nurls = ["https://e.com"]\ndelay = -1', "sources[0].delay", "seconds from 0"),
+        ('[[sources]]\nname = "a"\nurls = ["https://e.com"]\ndelay = true', "sources[0].delay", "seconds from 0"),
+        ('[[sources]]\nname = "a"\nurls = ["https://e.com"]\nrevisit = 3', "sources[0].revisit", "unknown key"),
+        ("[crawl]\ncontact = 'me (at) home'", "crawl.contact", "no parentheses"),
+        ("[crawl]\nbroken_after = 0", "crawl.broken_after", "from 1 to 100"),
+        ("[crawl]\nmax_page_mb = 0", "crawl.max_page_mb", "megabytes"),
+        ("[crawl]\nuser_agent = 'x'", "crawl.user_agent", "unknown key"),
     ],
 )
 def test_mistakes_name_the_file_and_key(text, key, words):
