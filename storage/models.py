@@ -194,6 +194,11 @@ class CrawlRun(Base):
     pages_failed: Mapped[int] = mapped_column(default=0)
     claims: Mapped[int] = mapped_column(default=0)
     events: Mapped[int] = mapped_column(default=0)
+    # Per source: requested, fetched, not_modified, unchanged, new, failed, failed_by_reason,
+    # claims, events, bytes, duration_s (0003). JSON so that a new count is not a migration.
+    source_counts: Mapped[JsonDict] = mapped_column(default=dict, server_default="{}")
+    # Run-wide figures: seconds spent fetching, extracting, storing, diffing (0003).
+    stats: Mapped[JsonDict] = mapped_column(default=dict, server_default="{}")
 
 
 class FetchFailure(Base):

@@ -5,6 +5,7 @@ watch-list and title resolution.
 """
 from __future__ import annotations
 
+from storage.repository.crawling import PageState, SourceHealth, page_states, source_health
 from storage.repository.films import resolve_film, sync_watchlist
 from storage.repository.ingest import (
     finish_run,
@@ -21,7 +22,7 @@ from storage.repository.queries import counts, current_claims, film_keys_of_page
 from storage.repository.views import ClaimView, EventView, RunView, StoredSnapshot
 
 __all__ = [
-    "ClaimView", "EventView", "RunView", "StoredSnapshot",
+    "ClaimView", "EventView", "RunView", "StoredSnapshot", "PageState", "SourceHealth", "page_states", "source_health",
     "counts", "current_claims", "film_keys_of_page", "list_events", "list_runs",
     "finish_run", "known_fingerprints", "last_content_hash", "record_failure", "record_unchanged", "resolve_film",
     "save_events", "start_run", "store_snapshot", "sync_sources", "sync_watchlist",

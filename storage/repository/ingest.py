@@ -76,8 +76,9 @@ def start_run(s: Session, source_names: Sequence[str], started_at: datetime) -> 
 def finish_run(
     s: Session, run_id: int, *, finished_at: datetime, status: str, pages_fetched: int,
     pages_unchanged: int, pages_failed: int, claims: int, events: int,
+    source_counts: dict[str, Any] | None = None, stats: dict[str, Any] | None = None,
 ) -> None:
-    """Record how a run ended (status ok, partial or failed) and what it counted."""
+    """Record how a run ended (status ok, partial or failed) and what it counted, overall and per source."""
     if status not in FINISHED_STATUSES:
         raise ValueError(f"run status {status!r} is not one of {', '.join(FINISHED_STATUSES)}")
     run = s.get(CrawlRun, run_id)
@@ -86,6 +87,10 @@ def finish_run(
     run.finished_at, run.status = finished_at, status
     run.pages_fetched, run.pages_unchanged, run.pages_failed = pages_fetched, pages_unchanged, pages_failed
     run.claims, run.events = claims, events
+    if source_counts is not None:
+        run.source_counts = json.loads(json.dumps(source_counts))
+    if stats is not None:
+        run.stats = json.loads(json.dumps(stats))
     s.flush()
 
 
@@ -112,9 +117,17 @@ def last_content_hash(s: Session, source: str, url: str) -> str | None:
     )
 
 
-def record_unchanged(s: Session, source: str, url: str, checked_at: datetime, status: int) -> None:
-    """Record a check that found the same content (or a 304): no snapshot, only the page's check time."""
-    _mark_checked(_page(s, source, url, checked_at), checked_at, status)
+def record_unchanged(s: Session, source: str, url: str, checked_at: datetime, status: int, *,
+                     etag: str | None = None, last_modified: str | None = None) -> None:
+    """Record a check that found the same content (or a 304): no snapshot, only the page's check time.
+
+    New validators (a site may re-issue its ETag for the same bytes) replace the stored ones, so the
+    next request of the page is conditional on what the site last said.
+    """
+    page = _page(s, source, url, checked_at)
+    _mark_checked(page, checked_at, status)
+    page.etag = etag or page.etag
+    page.last_modified = last_modified or page.last_modified
     s.flush()
 
 

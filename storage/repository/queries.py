@@ -15,11 +15,23 @@ from storage.repository.films import film_ids_matching, key_of
 from storage.repository.views import ClaimView, EventView, RunView
 
 
-def _claims_with_context() -> Select[Any]:
-    """Claims joined to what says where and when they were seen."""
+_CLAIM_COLUMNS = (
+    ClaimRow.id, ClaimRow.snapshot_id, ClaimRow.film_written, ClaimRow.field, ClaimRow.value, ClaimRow.precision,
+    ClaimRow.start, ClaimRow.end, ClaimRow.status, ClaimRow.region, ClaimRow.kind, ClaimRow.character,
+    ClaimRow.evidence, ClaimRow.evidence_start, ClaimRow.evidence_end, ClaimRow.confidence, ClaimRow.extractor,
+)
+
+
+def claims_with_context() -> Select[Any]:
+    """Claims joined to what says where and when they were seen, as plain columns.
+
+    Plain rows, not ORM objects: the diff reads tens of thousands of claims at a time, and claims
+    are never updated, so identity-map bookkeeping would buy nothing.
+    """
     return (
-        select(ClaimRow, Film.key, Film.title, Source.name, Page.url, Snapshot.fetched_at,
-               Snapshot.published, Snapshot.updated)
+        select(*_CLAIM_COLUMNS, Film.key.label("film_key"), Film.title.label("film_title"),
+               Source.name.label("source"), Page.url.label("url"), Snapshot.fetched_at, Snapshot.published,
+               Snapshot.updated)
         .join(Snapshot, Snapshot.id == ClaimRow.snapshot_id)
         .join(Page, Page.id == Snapshot.page_id)
         .join(Source, Source.id == Page.source_id)
@@ -27,13 +39,22 @@ def _claims_with_context() -> Select[Any]:
     )
 
 
-def _claim(row: ClaimRow, title: str) -> Claim:
+def claim_of(r: Row[Any]) -> Claim:
+    """A row of claims_with_context() as the pipeline's Claim (titled with the film it resolved to)."""
     return Claim(
-        film=title, field=row.field, value=row.value, evidence=row.evidence,  # type: ignore[arg-type]
-        confidence=row.confidence, extractor=row.extractor, film_written=row.film_written,
-        precision=row.precision, start=row.start, end=row.end, status=row.status,  # type: ignore[arg-type]
-        region=row.region, kind=row.kind, character=row.character,  # type: ignore[arg-type]
-        evidence_start=row.evidence_start, evidence_end=row.evidence_end,
+        film=r.film_title, field=r.field, value=r.value, evidence=r.evidence,
+        confidence=r.confidence, extractor=r.extractor, film_written=r.film_written,
+        precision=r.precision, start=r.start, end=r.end, status=r.status,
+        region=r.region, kind=r.kind, character=r.character,
+        evidence_start=r.evidence_start, evidence_end=r.evidence_end,
+    )
+
+
+def observed_claim(r: Row[Any]) -> ObservedClaim:
+    """A row of claims_with_context() as the diff sees it."""
+    return ObservedClaim(
+        claim_id=r.id, film_key=r.film_key, source=r.source, url=r.url, snapshot_id=r.snapshot_id,
+        seen_at=r.fetched_at, claim=claim_of(r), published=r.published,
     )
 
 
@@ -44,19 +65,13 @@ def current_claims(s: Session, film_keys: Iterable[str] | None = None) -> list[O
     claim-id order so that the result is stable.
     """
     latest = latest_snapshots().subquery()
-    stmt = _claims_with_context().join(latest, latest.c.id == ClaimRow.snapshot_id).order_by(ClaimRow.id)
+    stmt = claims_with_context().join(latest, latest.c.id == ClaimRow.snapshot_id).order_by(ClaimRow.id)
     if film_keys is not None:
         keys = set(film_keys)
         if not keys:
             return []
         stmt = stmt.where(film_ids_matching(keys))
-    return [
-        ObservedClaim(
-            claim_id=row.id, film_key=key, source=source, url=url, snapshot_id=row.snapshot_id,
-            seen_at=fetched_at, claim=_claim(row, title), published=published,
-        )
-        for row, key, title, source, url, fetched_at, published, _updated in s.execute(stmt)
-    ]
+    return [observed_claim(r) for r in s.execute(stmt)]
 
 
 def film_keys_of_page(s: Session, source: str, url: str) -> frozenset[str]:
@@ -74,14 +89,13 @@ def film_keys_of_page(s: Session, source: str, url: str) -> frozenset[str]:
 
 
 def _claim_view(r: Row[Any]) -> ClaimView:
-    row, _key, title, source, url, fetched_at, published, updated = r
     return ClaimView(
-        id=row.id, film=title, film_written=row.film_written, field=row.field, value=row.value,
-        precision=row.precision, start=row.start, end=row.end, status=row.status, region=row.region,
-        kind=row.kind, character=row.character, evidence=row.evidence,
-        evidence_start=row.evidence_start, evidence_end=row.evidence_end, confidence=row.confidence,
-        extractor=row.extractor, source=source, url=url, fetched_at=fetched_at, published=published,
-        snapshot_id=row.snapshot_id, updated=updated,
+        id=r.id, film=r.film_title, film_written=r.film_written, field=r.field, value=r.value,
+        precision=r.precision, start=r.start, end=r.end, status=r.status, region=r.region,
+        kind=r.kind, character=r.character, evidence=r.evidence,
+        evidence_start=r.evidence_start, evidence_end=r.evidence_end, confidence=r.confidence,
+        extractor=r.extractor, source=r.source, url=r.url, fetched_at=r.fetched_at, published=r.published,
+        snapshot_id=r.snapshot_id, updated=r.updated,
     )
 
 
@@ -104,7 +118,7 @@ def list_events(s: Session, *, since: datetime | None = None, film: str | None =
     claim_ids = {int(i) for event, _, _ in rows for i in (*event.old_claim_ids, *event.new_claim_ids)}
     claims: dict[int, ClaimView] = {}
     if claim_ids:
-        for r in s.execute(_claims_with_context().where(ClaimRow.id.in_(claim_ids))):
+        for r in s.execute(claims_with_context().where(ClaimRow.id.in_(claim_ids))):
             view = _claim_view(r)
             claims[view.id] = view
     return [
@@ -132,7 +146,8 @@ def list_runs(s: Session, limit: int = 20) -> list[RunView]:
             id=run.id, started_at=run.started_at, finished_at=run.finished_at, status=run.status,
             sources=tuple(run.sources), pages_fetched=run.pages_fetched,
             pages_unchanged=run.pages_unchanged, pages_failed=run.pages_failed, claims=run.claims,
-            events=run.events, failures=int(failed),
+            events=run.events, failures=int(failed), source_counts=dict(run.source_counts or {}),
+            stats=dict(run.stats or {}),
         )
         for run, failed in s.execute(stmt)
     ]

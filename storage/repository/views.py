@@ -97,3 +97,5 @@ class RunView:
     claims: int
     events: int
     failures: int = 0  # fetch_failures rows recorded for the run
+    source_counts: dict[str, Any] = dataclass_field(default_factory=dict)  # per source (see CrawlRun)
+    stats: dict[str, Any] = dataclass_field(default_factory=dict)  # run-wide timings
