@@ -45,6 +45,8 @@ DISCOVERY = [
     ("Erica Lee hopes for a ‘Ballerina 2’ soon.", "Ballerina 2"),
     ("Rooney, played by Unity Phelan, in John Wick: Chapter 3 – Parabellum.", "John Wick: Chapter 3 – Parabellum"),
     ("Warner Bros. moved Godzilla x Kong: The New Empire to April.", "Godzilla x Kong: The New Empire"),
+    ("Box Office: 'Inside Out 2' Scores. The first Inside Out was released in 2015.", "Inside Out"),
+    ("Meanwhile, Bad Boys: Ride or Die, starring Will Smith, earned $33 million.", "Bad Boys: Ride or Die"),
 ]
 
 

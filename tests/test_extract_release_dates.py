@@ -65,6 +65,12 @@ CASES = [
     ("Coming this summer: Furiosa (May 24, 2024) and Inside Out 2 (June 14, 2024).", "Furiosa, Inside Out 2", None,
      {("Furiosa", "2024-05-24", "current"), ("Inside Out 2", "2024-06-14", "current")}),
     ("The film, set in 1985, opens on June 6, 2025.", "Ballerina", None, set()),
+    ("The trailer for Twisters, which hits theaters July 19, played before both films.", "", date(2024, 6, 16),
+     {("Twisters", "2024-07-19", "current")}),
+    ("Inside Out 2 opened to $155 million over the June 14-16 weekend.", "Inside Out 2", None, set()),
+    ("Will Smith, who turns 56 on September 25, 2024, stars in Bad Boys: Ride or Die.", "Bad Boys: Ride or Die", None,
+     set()),
+    ("Lionsgate has set ‘Ballerina’ for June 7, 2024.", "Ballerina", None, {("Ballerina", "2024-06-07", "current")}),
     ("Ballerina, set in 1985, opens on June 6, 2025.", "Ballerina", None, {("Ballerina", "2025-06-06", "current")}),
 ]
 

@@ -37,7 +37,7 @@ _OBJECT_TRIGGER = re.compile(
     r"(?:\b(?:starring|stars|co-starring|co-stars|featuring|cast includes|cast also includes|cast of|also stars|"
     r"with appearances? (?:from|by)|appearance (?:from|by)|cameos? (?:from|by)|played by|portrayed by|voiced by|"
     r"alongside|opposite|led by|headlined by|toplined by|fronted by|cast features|cast also features|rounded out by|"
-    r"also starring|joined by)\s+(?:(?!as\b)[a-z][\w-]*\s+){0,3})$"
+    r"also starring|joined by|voices of|voice cast of|voice cast includes)\s+(?:(?!as\b)[a-z][\w-]*\s+){0,3})$"
 )
 _LIST_GAP = re.compile(
     r"^[\s,]*(?:(?:and|as well as|along with|plus|with|&)\s+)?(?:(?:the\s+late|series\s+mainstays?|co-stars?|"
@@ -56,12 +56,15 @@ _ROLE_WORDS = re.compile(rf"^(?:(?:the\s+)?{_ROLE}|(?i:{_ROLE}))$")
 
 _DESCRIBED = re.compile(r"\b(?!in\b|of\b|from\b|for\b|and\b|the\b|on\b|with\b)[a-z]+\s+$")
 _WEAK_VERB = re.compile(r"^(?:appear|join|return|headline|front|lead|show|play|cameo)")
-_CAST_WORDS = re.compile(r"\b(?:star|stars|starring|starred|cast|plays?|played|role|actor|actress|films?|movies?|character)\b")
+_CAST_WORDS = re.compile(
+    r"\b(?:star|stars|starring|starred|cast|plays?|played|role|actor|actress|films?|movies?|character|voices?|voiced)\b"
+)
 _STARRER = re.compile(r"^[-–](?:starrer|led|fronted|toplined|headlined)\b")
 _CREW_BEFORE = re.compile(r"direct|writ|produc", re.IGNORECASE)
 _NOT_A_ROLE = re.compile(
     r"\s*(?:this|that|it|them|out|along|with|like|into|to|up|down|off|a\s+(?:part|key|big|major|role)|well|games?|music|guitar)\b"
 )
+_TO_PLAY = re.compile(rf"^\s*to\s+(?:play|voice|portray)\s+{_CHAR}")
 _AS_GAP = re.compile(rf"^\s+as\s+{_CHAR}\s*,?\s*(?:and\s+)?$")
 _AS_AFTER = re.compile(rf"^\s+as\s+{_CHAR}")
 _CHAR_BEFORE_PAREN = re.compile(rf"{_CHAR}\s*\($")
@@ -120,7 +123,7 @@ def cast_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
             cm = _PLAYS_CHAR.match(rest)
             character = cm.group("char") if cm else None
         else:
-            cm = _AS_CHAR.match(rest)
+            cm = _AS_CHAR.match(rest) or _TO_PLAY.match(rest)  # "returns as Joy" / "returns to voice Joy"
             character = cm.group("char") if cm else None
         if _WEAK_VERB.match(verb) and not (
             character or _CAST_WORDS.search(text) or ctx.films.paragraph_mentions.get(sentence.paragraph)

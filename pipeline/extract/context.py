@@ -22,7 +22,7 @@ _BYLINE = re.compile(
     r"|(?:^|\n)\s*(?P<name2>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,2})\s*(?://|\|)\s*(?:Articles|Posts|Stories)"
 )
 _YEAR = re.compile(r"(?<![\d$£€])\b(?:19|20)\d\d\b")
-_SURNAME_TOKEN = re.compile(r"(?<![\w'’])(?:(?:de|De|van|Van|von|Von|da|Da|di|Di|del|Del|la|La|le|Le)\s+)?[A-Z][\w'’-]+")
+_SURNAME_TOKEN = re.compile(r"(?<!\w)(?<!\w['’])(?:(?:de|De|van|Van|von|Von|da|Da|di|Di|del|Del|la|La|le|Le)\s+)?[A-Z][\w'’-]+")
 
 
 @dataclass(frozen=True, slots=True)

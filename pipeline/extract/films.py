@@ -25,13 +25,13 @@ from pipeline.model import WatchFilm
 
 _SMALL = r"(?:of|the|a|an|and|in|on|at|to|for|or|vs\.?|x|with|from|de|la|le|des|du|von|is|my|your|no)"
 _TWORD = r"(?:[A-Z0-9][\w'’&!?.-]*\w|[A-Z0-9])"
-_JOIN = _SMALL.replace("and|", "").replace("|or|", "|")
+_JOIN = _SMALL.replace("and|", "")
 TITLE_CASE_RE = re.compile(
-    rf"(?<![\w'’]){_TWORD}(?:\s+(?:{_JOIN}\s+)*{_TWORD})*(?:\s*[:–—]\s*{_TWORD}(?:\s+(?:{_JOIN}\s+)*{_TWORD})*){{0,2}}"
-    rf"|(?<![\w'’]){_TWORD}(?:\s+{_TWORD})*\s+-\s+{_TWORD}(?:\s+{_TWORD})*"
+    rf"(?<!\w)(?<!\w['’]){_TWORD}(?:\s+(?:{_JOIN}\s+)*{_TWORD})*(?:\s*[:–—]\s*{_TWORD}(?:\s+(?:{_JOIN}\s+)*{_TWORD})*){{0,2}}"
+    rf"|(?<!\w)(?<!\w['’]){_TWORD}(?:\s+{_TWORD})*\s+-\s+{_TWORD}(?:\s+{_TWORD})*"
 )
 _CAPS_WORD = r"[A-Z0-9][A-Z0-9'’&.!?]*[A-Z0-9!?]|[A-Z0-9]"
-ALL_CAPS_RE = re.compile(rf"(?<![\w'’])(?:{_CAPS_WORD})(?:(?:\s+|\s*[:–—-]+\s*)(?:{_CAPS_WORD}))*(?![\w])")
+ALL_CAPS_RE = re.compile(rf"(?<!\w)(?<!\w['’])(?:{_CAPS_WORD})(?:(?:\s+|\s*[:–—-]+\s*)(?:{_CAPS_WORD}))*(?![\w])")
 QUOTED_RE = re.compile(r"(?:(?<!\w)[\"“‘']|(?<=\w[\"“]))(?P<t>[A-Z0-9][^\"“”‘’\n]{0,70}?[\w!?)])[\"”’'](?!\w)")
 
 # Publications are italicised like films are.
@@ -58,7 +58,7 @@ _STRONG_LEFT = re.compile(
     r"shifted|bumped|slated|has set|released|releases|debuted|opened)\s+(?:the\s+(?=[A-Z][a-z]+\s+[A-Z]))?)$"
 )
 _STRONG_RIGHT = re.compile(
-    r"^(?:\s*\((?:19|20)\d\d\)|\s*\(dir\.|\s*\(directed|['’]s?\s+(?:release|premiere|director|trailer|cast|sequel|"
+    r"^(?:\s*\((?:19|20)\d\d\)|\s*\(dir\.|\s*\(directed|,\s+(?:starring|directed by|which (?:opens|hits|arrives|premieres))|['’]s?\s+(?:release|premiere|director|trailer|cast|sequel|"
     r"box[- ]office|opening)|\s+(?:is|was|will|has|finally)?\s*(?:(?:is\s+)?(?:coming to|set for|set to (?:open|hit|arrive|debut|premiere)|"
     r"slated|scheduled|due out|dated for|arriving|arrives|hitting|hits (?:theat|cinema)|opening in|opens (?:in|on)|"
     r"premieres|premiered|debuts|debuted|bows|lands|gets? (?:a |its |new )?(?:new )?release date|trailer|teaser|"
@@ -80,6 +80,7 @@ _TITLE_SHAPE = re.compile(
 )
 # Clock times, leading numbers and "Updated": page furniture, not titles.
 _NOT_TITLE = re.compile(r"^\d|\b(?:Am|Pm|A\.m|P\.m|Pst|Est|Gmt|Updated|Published|Posted)\b")
+_ORIGINAL_OF = re.compile(rf"\b[Tt]he (?:first|original) (?P<t>{_TWORD}(?:\s+{_TWORD}){{0,4}})")
 _POSSESSOR = re.compile(r"^.*?\w['’]s\s+(?=[A-Z0-9])")
 _DATE_TAIL = re.compile(
     r"\s+(?:(?:from|on|in|at|to|for|by|since|until|of)\s+)?(?:(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?|"
@@ -249,6 +250,11 @@ def _discover(text: str, title: str | None, people: frozenset[str], emphasis: Se
             if (span.casefold() in people or is_name(span)) and not _PERSONLIKE_OK.match(right):
                 continue  # "Keanu Reeves stars" is a person; "John Wick (dir. ...)" is a film
             found.append(span)
+    # "The first Inside Out" next to "Inside Out 2": the original of a numbered sequel
+    for m in _ORIGINAL_OF.finditer(text):
+        span = m.group("t")
+        if any(f.startswith(span + " ") and f[len(span) + 1:].strip().isdigit() for f in found):
+            found.append(span)
     return found
 
 
@@ -277,7 +283,7 @@ def find_films(
     # watch-list titles first (they are what the analyst named), longest first within each group
     patterns.sort(key=lambda p: (not p[2], -len(p[0])))
     rx = re.compile(
-        r"(?<![\w'’])(?:" + "|".join(_flex(v) for v, _, _ in patterns) + r")(?![\w])", re.IGNORECASE
+        r"(?<!\w)(?<!\w['’])(?:" + "|".join(_flex(v) for v, _, _ in patterns) + r")(?![\w])", re.IGNORECASE
     ) if patterns else None
     mentions = _mentions(text, _match_titles(text, rx, patterns))
     main = _main_film(mentions, rx, title)

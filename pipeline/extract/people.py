@@ -107,7 +107,7 @@ def _clean(run: str) -> tuple[str, int]:
 def is_name(candidate: str, exclude: frozenset[str] = frozenset()) -> bool:
     """True when `candidate` looks like a person's full name (two or more words, none common)."""
     words = candidate.split()
-    if any(c.isdigit() for c in candidate) or len(words) < 2 or len(words) > 5:
+    if any(c.isdigit() or c in ":&!?" for c in candidate) or " or " in candidate or len(words) < 2 or len(words) > 5:
         return False
     if candidate.casefold() in exclude:
         return False

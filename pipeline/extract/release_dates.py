@@ -52,6 +52,7 @@ _NOT_RELEASE_AFTER = re.compile(
     r"\b(?:box[- ]office|grossed|grosses|earned|earning|weekend|born|birthday|died|ceremony|awards?|trailer|teaser)\b",
     re.IGNORECASE,
 )
+_PROMO = re.compile(r"trailer|teaser|poster|clip|footage|first", re.IGNORECASE)
 _PAREN_AFTER_TITLE = re.compile(r"\w[’'”\"]?\s*\($")
 _STRONG_RELEASE = re.compile(
     r"\b(?:release date|released|releases|release|in theaters|in theatres|in cinemas|hits theaters|opens|opening day)\b",
@@ -149,7 +150,8 @@ def release_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
     mentions = [d for d in find_dates(text, ctx.anchor, default_year=default_year) if not _skip_mention(sentence, d)]
     prev_end = 0
     for d in mentions:
-        left = text[max(prev_end, d.start - 90): d.start]
+        left_start = max(prev_end, d.start - 90)
+        left = text[left_start: d.start]
         right = text[d.end: d.end + 45]
         prev_end = d.end
         triggers_left = list(TRIGGER.finditer(left)) or list(TRIGGER.finditer(text[max(0, d.start - 90): d.start]))
@@ -169,10 +171,13 @@ def release_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
         if n_dist < t_dist and (n_dist <= 3 or not _STRONG_RELEASE.search(text[max(0, d.start - 25): d.end + 25])):
             continue
         # "The trailer was released on ...": the thing released is not the film.
-        if triggers_left and negs_left and negs_left[0].start() < triggers_left[-1].start() and re.match(
-            r"trailer|teaser|poster|clip|footage|first", negs_left[0].group(0), re.I
+        if triggers_left and negs_left and negs_left[0].start() < triggers_left[-1].start() and _PROMO.match(
+            negs_left[0].group(0)
         ):
-            continue
+            base = sentence.start + left_start
+            between = ctx.films.within(base + negs_left[0].end(), base + triggers_left[-1].start())
+            if not between:  # "The trailer for Twisters, which hits theaters ...": Twisters is released
+                continue
         film, written, explicit = ctx.film_for(sentence, sentence.start + d.start)
         if film is None:
             continue
