@@ -77,6 +77,7 @@ def test_read_text_dates_and_title() -> None:
     assert (doc.published, doc.updated) == (date(2024, 1, 3), date(2024, 2, 22))
     assert doc.title == "Ballerina: Here's What We Know"
     assert read_text("Ballerina is coming to theaters on July 7, 2024.", source="t").published is None
+    assert read_text("Rebel Moon news\nUpdated 12/01/2023\n\nIt debuts December 22.", source="t").updated == date(2023, 12, 1)
 
 
 def test_read_document_dispatch() -> None:

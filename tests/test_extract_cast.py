@@ -68,3 +68,8 @@ def test_starring_list_with_characters() -> None:
     got = cast_of("Ballerina stars Ana de Armas as Eve, Ian McShane as Winston and Anjelica Huston.", "Ballerina")
     assert got == {("Ballerina", "Ana de Armas", "Eve"), ("Ballerina", "Ian McShane", "Winston"),
                    ("Ballerina", "Anjelica Huston", None)}
+
+
+def test_alongside_after_a_cast_verb() -> None:
+    got = cast_of("Sofia Boutella returns as Kora in Rebel Moon, alongside Djimon Hounsou and Ed Skrein.", "Rebel Moon")
+    assert {v for _, v, _ in got} == {"Sofia Boutella", "Djimon Hounsou", "Ed Skrein"}

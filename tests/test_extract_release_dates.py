@@ -71,6 +71,8 @@ CASES = [
     ("Will Smith, who turns 56 on September 25, 2024, stars in Bad Boys: Ride or Die.", "Bad Boys: Ride or Die", None,
      set()),
     ("Lionsgate has set ‘Ballerina’ for June 7, 2024.", "Ballerina", None, {("Ballerina", "2024-06-07", "current")}),
+    ("Snyder previously directed Army of the Dead, which hit Netflix in May 2021.", "", None,
+     {("Army of the Dead", "2021-05", "current")}),
     ("Ballerina, set in 1985, opens on June 6, 2025.", "Ballerina", None, {("Ballerina", "2025-06-06", "current")}),
 ]
 

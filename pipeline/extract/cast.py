@@ -150,7 +150,7 @@ def cast_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
         if not trig or _POSSESSED.match(text[n.end - sentence.start:]):
             continue  # "in David Fincher’s Seven": the possessor is not in the cast
         word = trig.group(0).split()[0]
-        if word in ("alongside", "opposite", "featuring", "joined", "led") and not _CAST_WORDS.search(text):
+        if word in ("alongside", "opposite", "featuring", "joined", "led") and not (_CAST_WORDS.search(text) or found):
             continue
         character = None
         if word in ("played", "portrayed", "voiced"):

@@ -112,7 +112,8 @@ def build_context(document: Document, watchlist: Sequence[WatchFilm] = ()) -> Do
         names=tuple(all_names),
         surnames=surname_index(full_names),
         authors=author_keys,
-        anchor=document.published,
+        # an "Updated" date is when the text was last written: relative dates lean on it when no other
+        anchor=document.published or document.updated,
         year_marks=tuple((m.start(), int(m.group(0))) for m in _YEAR.finditer(text)),
     )
 

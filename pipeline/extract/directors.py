@@ -34,7 +34,7 @@ _NOT_FILM_DIRECTOR = re.compile(
 _AFTER = re.compile(
     r"^\s*(?:\([^)]{0,80}\)\s*)?(?:,\s*who\s+)?(?:(?:also|will|is|was|has|had|would|to|set to|is set to|is slated to|"
     r"has signed on to|signed on to|is attached to|attached to|is on board to|returns to|is returning to|came on to|"
-    r"tapped to|hired to|now|then|later|will now)\s+)*"
+    r"tapped to|hired to|now|then|later|will now|previously|once|first|originally|famously|recently|memorably)\s+)*"
     r"(?P<verb>directs|directed|directing|direct|helms|helmed|helming|helm|co-directs|co-directed|write and direct|"
     r"writes and directs|wrote and directed|will write and direct|to write and direct)\b"
 )

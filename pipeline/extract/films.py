@@ -58,7 +58,8 @@ _STRONG_LEFT = re.compile(
     r"shifted|bumped|slated|has set|released|releases|debuted|opened)\s+(?:the\s+(?=[A-Z][a-z]+\s+[A-Z]))?)$"
 )
 _STRONG_RIGHT = re.compile(
-    r"^(?:\s*\((?:19|20)\d\d\)|\s*\(dir\.|\s*\(directed|,\s+(?:starring|directed by|which (?:opens|hits|arrives|premieres))|['’]s?\s+(?:release|premiere|director|trailer|cast|sequel|"
+    r"^(?:\s*\((?:19|20)\d\d\)|\s*\(dir\.|\s*\(directed|,\s+(?:starring|directed by|which (?:opens|opened|hits|hit|arrives|"
+    r"arrived|premieres|premiered|debuts|debuted|bows|bowed))|['’]s?\s+(?:release|premiere|director|trailer|cast|sequel|"
     r"box[- ]office|opening)|\s+(?:is|was|will|has|finally)?\s*(?:(?:is\s+)?(?:coming to|set for|set to (?:open|hit|arrive|debut|premiere)|"
     r"slated|scheduled|due out|dated for|arriving|arrives|hitting|hits (?:theat|cinema)|opening in|opens (?:in|on)|"
     r"premieres|premiered|debuts|debuted|bows|lands|gets? (?:a |its |new )?(?:new )?release date|trailer|teaser|"
@@ -286,7 +287,8 @@ def find_films(
         r"(?<!\w)(?<!\w['’])(?:" + "|".join(_flex(v) for v, _, _ in patterns) + r")(?![\w])", re.IGNORECASE
     ) if patterns else None
     mentions = _mentions(text, _match_titles(text, rx, patterns))
-    main = _main_film(mentions, rx, title)
+    lead_end = sentences[min(3, len(sentences) - 1)].end if sentences else 0
+    main = _main_film(mentions, rx, title, lead_end)
     return FilmIndex(tuple(mentions), main, _by_paragraph(mentions, sentences), frozenset(m.film for m in mentions))
 
 
@@ -338,7 +340,7 @@ def _mentions(text: str, hits: list[_Hit]) -> list[FilmMention]:
     return out
 
 
-def _main_film(mentions: list[FilmMention], rx: re.Pattern[str] | None, title: str | None) -> str | None:
+def _main_film(mentions: list[FilmMention], rx: re.Pattern[str] | None, title: str | None, lead_end: int) -> str | None:
     """The film the page is about: most mentioned (watched ones weigh more), named in the headline."""
     scores: dict[str, float] = {}
     for m in mentions:
@@ -348,8 +350,9 @@ def _main_film(mentions: list[FilmMention], rx: re.Pattern[str] | None, title: s
         in_title = {film_key(match.group(0)) for match in rx.finditer(title)}
         for film in {m.film for m in mentions if film_key(m.written) in in_title}:
             scores[film] += 3
-    # a single passing mention of a discovered title is too little to hang other claims on
-    scores = {f: v for f, v in scores.items() if v >= 2}
+    # a single passing mention of a discovered title is too little to hang other claims on, unless
+    # the article opens with it
+    scores = {f: v for f, v in scores.items() if v >= 2 or any(m.film == f and m.start < lead_end for m in mentions)}
     if not scores:
         return None
     first = {}

@@ -60,6 +60,7 @@ _ROLE_PREFIX = re.compile(
 )
 
 
+_PARTICLES = frozenset("de da del della der den di du dos das la le van von bin ibn al el y ter ten st".split())
 _POSSESSIVE = re.compile(r"['’]s?$")
 _LOWER_BEFORE = re.compile(r"[a-z,]\s$")
 
@@ -114,6 +115,8 @@ def is_name(candidate: str, exclude: frozenset[str] = frozenset()) -> bool:
     capitalised = [w for w in words if w[0].isupper()]
     if len(capitalised) < 2:
         return False
+    if any(not w[0].isupper() and w.lower().rstrip(".") not in _PARTICLES for w in words):
+        return False  # "Army of the Dead": only particles may be lower case in a name
     return not any(w.lower().strip(".,'’") in NOT_NAME_WORDS for w in capitalised if not re.fullmatch(_INITIAL, w))
 
 

@@ -123,8 +123,14 @@ def _is_previous(left: str) -> bool:
     """Whether the words before a date make it an earlier plan ("originally set for", "moved from")."""
     if PREVIOUS.search(left.rstrip() + " ") or PREVIOUS.search(left):
         return True
-    marker = _PREVIOUS_ANYWHERE.search(left)
-    return marker is not None and not _BACK_TO_CURRENT.search(left[marker.end():])
+    marker = None
+    for marker in _PREVIOUS_ANYWHERE.finditer(left):
+        pass
+    if marker is None:
+        return False
+    between = left[marker.end():]
+    # the marker must govern this date: same clause, nothing turning back to the present plan
+    return not _BACK_TO_CURRENT.search(between) and "," not in between and "which" not in between
 
 
 def _skip_mention(sentence: Sentence, d: DateMention) -> bool:
