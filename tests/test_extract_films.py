@@ -82,3 +82,9 @@ def test_modifiers_and_topic() -> None:
 def test_title_variants(title: str, variant: str, present: bool) -> None:
     keys = {film_key(v) for v in title_variants(WatchFilm(title))}
     assert (film_key(variant) in keys) == present
+
+
+def test_emphasis_hints() -> None:
+    text = "Never have I seen this. We watched Whiplash twice, and Never is my answer."
+    index = find_films(text, split_sentences(text), emphasis=("Whiplash", "Never", "Very"))
+    assert "Whiplash" in index.titles and "Very" not in index.titles

@@ -193,6 +193,8 @@ def _discover(text: str, title: str | None, people: frozenset[str], emphasis: Se
         words = phrase.split()
         if len(words) == 1 and any(phrase != other and f" {phrase} " in f" {other} " for other in emphasised):
             continue  # "Trek" set apart inside "Star Trek"
+        if len(words) == 1 and not re.search(rf"[a-z,]\s+{re.escape(phrase)}\b", text):
+            continue  # an emphasised "Never" opening a sentence is no title; titles also occur mid-sentence
         caps = sum(1 for w in words if w[:1].isupper() or w[:1].isdigit())
         if (
             caps * 2 >= len(words) and phrase in text and phrase.casefold() not in people and not is_name(phrase)

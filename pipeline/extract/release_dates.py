@@ -44,7 +44,8 @@ NOT_RELEASE = re.compile(
     r"footage|clip|born|birthday|died|dies|death|passed away|aged?|published|updated|posted|interview\w*|filming|"
     r"shoot(?:ing)?|shot|wrapped|production|announced|announcement|ceremony|awards?|nominat\w*|oscars?|tickets?|"
     r"pre-?sales?|photos?|casting|cast|deal|signed|contract|lawsuit|strike|founded|acquired|married|since|"
-    r"set\s+in|takes\s+place|took\s+place|said|says|told)\b",
+    r"set\s+in|takes\s+place|took\s+place|said|says|told|list|album|single|book|novel|memoir|video game|game|"
+    r"podcast|magazine|report|tour|concert|sentencing|hearing|trial|election|vote)\b",
     re.IGNORECASE,
 )
 # After a date only these say it was not a release ("June 7, the studio said" is attribution).
