@@ -243,7 +243,10 @@ def find_dates(
     out: list[DateMention] = []
     context_year: int | None = default_year
     for m in DATE_RE.finditer(text):
-        mention = resolve(m, anchor, day_first=day_first, context_year=context_year)
+        try:
+            mention = resolve(m, anchor, day_first=day_first, context_year=context_year)
+        except (ValueError, OverflowError):  # an anchor at the calendar's edge (year 1 or 9999)
+            mention = DateMention(m.start(), m.end(), m.group(0), None, None, m.lastgroup or "", True)
         out.append(mention)
         if mention.value and mention.value[:4].isdigit():
             context_year = int(mention.value[:4])
