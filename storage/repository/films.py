@@ -60,6 +60,23 @@ def resolve_film(s: Session, title: str, year: int | None = None) -> int:
     return found
 
 
+def resolve_films(s: Session, films: Iterable[tuple[str, int | None]]) -> dict[tuple[str, int | None], int]:
+    """resolve_film for many (title, year) pairs: the common case, a known title without a year,
+    costs two queries for the whole set; the rest goes through resolve_film one by one."""
+    wanted = set(films)
+    plain = {film: key_of(film[0]) for film in wanted if not film[1]}
+    keys = set(plain.values())
+    found: dict[str, int] = {}
+    if keys:
+        found.update(s.execute(select(Film.key, Film.id).where(Film.key.in_(keys))).tuples().all())
+        # Aliases win over title keys, as in film_id_by_key.
+        found.update(s.execute(select(FilmAlias.key, FilmAlias.film_id).where(FilmAlias.key.in_(keys))).tuples().all())
+    resolved = {film: found[key] for film, key in plain.items() if key in found}
+    for film in wanted - resolved.keys():
+        resolved[film] = resolve_film(s, *film)
+    return resolved
+
+
 def film_ids_for_keys(s: Session, keys: set[str]) -> dict[str, int]:
     """film_for_key for many keys: alias keys first, then film keys, unknown keys become films."""
     found: dict[str, int] = dict(s.execute(select(FilmAlias.key, FilmAlias.film_id).where(FilmAlias.key.in_(keys))).tuples().all())

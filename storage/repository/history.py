@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from pipeline.model import ObservedClaim
 from pipeline.replay import SnapshotClaims
 from storage.models import ClaimRow, Page, Snapshot, Source
-from storage.repository.queries import _claim, _claims_with_context
+from storage.repository.queries import claims_with_context, observed_claim
 
 
 def load_history(s: Session) -> list[SnapshotClaims]:
@@ -18,12 +18,9 @@ def load_history(s: Session) -> list[SnapshotClaims]:
     Two queries in all, whatever the size: the diff replays it in memory.
     """
     claims: dict[int, list[ObservedClaim]] = defaultdict(list)
-    stmt = _claims_with_context().order_by(ClaimRow.id).execution_options(yield_per=5000)
-    for row, key, title, source, url, fetched_at, published, _updated in s.execute(stmt):
-        claims[row.snapshot_id].append(ObservedClaim(
-            claim_id=row.id, film_key=key, source=source, url=url, snapshot_id=row.snapshot_id,
-            seen_at=fetched_at, claim=_claim(row, title), published=published,
-        ))
+    stmt = claims_with_context().order_by(ClaimRow.id).execution_options(yield_per=5000)
+    for r in s.execute(stmt):
+        claims[r.snapshot_id].append(observed_claim(r))
     snapshots = s.execute(
         select(Snapshot.id, Snapshot.fetched_at, Source.name, Page.url)
         .join(Page, Page.id == Snapshot.page_id)

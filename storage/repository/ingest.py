@@ -6,7 +6,7 @@ work, so a crawl batch is stored entirely or not at all.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -18,7 +18,7 @@ from pipeline.model import Claim, Document, Event, FetchedPage
 from storage.errors import NotFound
 from storage.models import ClaimRow, CrawlRun, EventRow, FetchFailure, Film, Page, Snapshot, Source
 from storage.repository._sql import insert_ignoring_duplicates, insert_many_ignoring_duplicates, page_id
-from storage.repository.films import film_ids_for_keys, resolve_film
+from storage.repository.films import film_ids_for_keys, resolve_films
 from storage.repository.views import StoredSnapshot
 
 FINISHED_STATUSES = ("ok", "partial", "failed")
@@ -132,7 +132,8 @@ def record_unchanged(s: Session, source: str, url: str, checked_at: datetime, st
 
 
 def store_snapshot(
-    s: Session, page: FetchedPage, document: Document, claims: Sequence[Claim], content_hash: str
+    s: Session, page: FetchedPage, document: Document, claims: Sequence[Claim], content_hash: str,
+    film_ids: Mapping[tuple[str, int | None], int] | None = None,
 ) -> StoredSnapshot:
     """Store one fetched version of a page and the claims read from it (append-only).
 
@@ -159,16 +160,14 @@ def store_snapshot(
     )
     s.add(snapshot)
     s.flush()
-    film_ids: dict[tuple[str, int | None], int] = {}
-    rows = []
-    for claim in claims:
-        film = (claim.film, claim.film_year)
-        if film not in film_ids:
-            film_ids[film] = resolve_film(s, *film)
-        rows.append(_claim_row(claim, snapshot.id, film_ids[film]))
+    ids = resolve_films(s, [(c.film, c.film_year) for c in claims if film_ids is None or (c.film, c.film_year) not in film_ids])
+    if film_ids:
+        ids.update(film_ids)
+    rows = [_claim_row(claim, snapshot.id, ids[(claim.film, claim.film_year)]) for claim in claims]
     s.add_all(rows)
     s.flush()
-    keys = s.scalars(select(Film.key).where(Film.id.in_(set(film_ids.values())))).all() if film_ids else []
+    used = {ids[(c.film, c.film_year)] for c in claims}
+    keys = s.scalars(select(Film.key).where(Film.id.in_(used))).all() if used else []
     return StoredSnapshot(snapshot.id, row.id, tuple(r.id for r in rows), frozenset(keys))
 
 
