@@ -49,3 +49,9 @@ MORE = [
 @pytest.mark.parametrize(("text", "films", "expected"), MORE, ids=[c[0][:50] for c in MORE])
 def test_more_directors(text: str, films: str, expected: set[tuple[str, str]]) -> None:
     assert directors_of(text, films) == expected
+
+
+def test_co_directors() -> None:
+    text = "Everything Everywhere All at Once was directed by Daniel Kwan and Daniel Scheinert."
+    assert directors_of(text, "Everything Everywhere All at Once") == {
+        ("Everything Everywhere All at Once", "Daniel Kwan"), ("Everything Everywhere All at Once", "Daniel Scheinert")}

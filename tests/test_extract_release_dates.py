@@ -101,3 +101,12 @@ def test_kind_and_region(text: str, kind: str, region: str | None) -> None:
     c = claims[0]
     assert c.evidence == text and c.evidence_start == 0 and c.evidence_end == len(text)
     assert 0 < c.confidence <= 1 and c.extractor.startswith("release_date")
+
+
+def test_numeric_dates_follow_the_page_locale() -> None:
+    text = "Gladiator II opens in cinemas on 06/07/2024."
+    base = read_text(text, source="t")
+    for language, value in (("en-GB", "2024-07-06"), ("en-US", "2024-06-07")):
+        doc = Document(source="t", text=base.text, language=language)
+        got = {c.value for c in extract_claims(doc, parse_watchlist("Gladiator II")) if c.field == "release_date"}
+        assert got == {value}

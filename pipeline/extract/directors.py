@@ -38,6 +38,8 @@ _AFTER = re.compile(
     r"(?P<verb>directs|directed|directing|direct|helms|helmed|helming|helm|co-directs|co-directed|write and direct|"
     r"writes and directs|wrote and directed|will write and direct|to write and direct)\b"
 )
+# "directed by Daniel Kwan and Daniel Scheinert": the second name after "and"
+_CO_DIRECTOR = re.compile(r"\b(?i:directed|helmed|co-directed)\s+by\s+[A-Z][^,.;()]{2,40}?\s+(?:and|&)\s+$")
 _DIRECTED_ADJ = re.compile(r"^(?:[-–](?:directed|helmed)\b|['’]s?\s+(?:feature\s+)?directorial\s+(?:debut|effort|follow-up|return))")
 _DIRECTORISH = re.compile(r"direct|dir\.|helm|filmmaker", re.IGNORECASE)
 _NEGATED = re.compile(
@@ -64,7 +66,7 @@ def director_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
         s, e = name.start - sentence.start, name.end - sentence.start
         before = text[max(0, s - 80): s]
         after = text[e: e + 90]
-        m_before = _BEFORE.search(before)
+        m_before = _BEFORE.search(before) or _CO_DIRECTOR.search(before)
         if m_before and not _NOT_FILM_DIRECTOR.search(before[: m_before.start()]):
             film = _film_before_role(ctx, sentence, sentence.start + max(0, s - 80) + m_before.start())
             if film is not None:

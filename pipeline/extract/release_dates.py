@@ -154,7 +154,7 @@ def release_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
     if not TRIGGER.search(text) and "(" not in text:
         return
     default_year = None if ctx.anchor else ctx.year_before(sentence.start)
-    mentions = [d for d in find_dates(text, ctx.anchor, default_year=default_year) if not _skip_mention(sentence, d)]
+    mentions = [d for d in find_dates(text, ctx.anchor, default_year=default_year, day_first=ctx.day_first) if not _skip_mention(sentence, d)]
     prev_end = 0
     for d in mentions:
         left_start = max(prev_end, d.start - 90)
