@@ -15,12 +15,11 @@ import re
 from datetime import date
 from typing import Any
 
-from pipeline.extract.dates import visible_dates
+from pipeline.extract.dates import day_first_language, visible_dates
 from pipeline.model import Document
 
 MAX_HTML_CHARS = 3_000_000  # larger pages are truncated: article text is never that long
 MAX_TEXT_CHARS = 1_000_000
-_DAY_FIRST_LANGS = re.compile(r"^(?!en(?:[-_](?:us|ph|ca))?$)(?:[a-z]{2})", re.IGNORECASE)
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _HTML_SNIFF = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|div|p|meta|title|article|script|span|table)\b", re.IGNORECASE)
@@ -356,7 +355,7 @@ def _read_html(
     tree = lxml.html.document_fromstring(html, parser=parser)
     objects = json_ld(tree, warnings) + microdata(tree)
     language = _language(tree)
-    day_first = bool(language and _DAY_FIRST_LANGS.match(language))
+    day_first = day_first_language(language)
     published, updated = _metadata_dates(tree, objects)
     published = url_date(url) or published
     title = _title(tree, objects)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Sequence
 
+from pipeline.extract.dates import day_first_language
 from pipeline.extract.films import FilmIndex, FilmMention, find_films
 from pipeline.extract.people import NameSpan, find_names, surname_index
 from pipeline.extract.sentences import Sentence, split_sentences
@@ -21,8 +22,6 @@ _BYLINE = re.compile(
     r"(?P<name>[A-Z][\w'’.-]+(?:\s+(?:de|van|von|da|di|le|la)?\s*[A-Z][\w'’.-]+){1,3})"
     r"|(?:^|\n)\s*(?P<name2>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,2})\s*(?://|\|)\s*(?:Articles|Posts|Stories)"
 )
-# Languages whose numeric dates are day/month (everything but US-style English).
-_DAY_FIRST = re.compile(r"^(?!en(?:[-_](?:us|ph|ca))?$)[a-z]{2}", re.IGNORECASE)
 _YEAR = re.compile(r"(?<![\d$£€])\b(?:19|20)\d\d\b")
 _SURNAME_TOKEN = re.compile(r"(?<!\w)(?<!\w['’])(?:(?:de|De|van|Van|von|Von|da|Da|di|Di|del|Del|la|La|le|Le)\s+)?[A-Z][\w'’-]+")
 
@@ -117,7 +116,7 @@ def build_context(document: Document, watchlist: Sequence[WatchFilm] = ()) -> Do
         authors=author_keys,
         # an "Updated" date is when the text was last written: relative dates lean on it when no other
         anchor=document.published or document.updated,
-        day_first=bool(document.language and _DAY_FIRST.match(document.language)),
+        day_first=day_first_language(document.language),
         year_marks=tuple((m.start(), int(m.group(0))) for m in _YEAR.finditer(text)),
     )
 

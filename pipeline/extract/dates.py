@@ -60,6 +60,14 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
 DATE_RE = re.compile("|".join(f"(?P<{name}>{body})" for name, body in _PATTERNS), re.IGNORECASE)
 
 
+_DAY_FIRST_LANGUAGE = re.compile(r"^(?!en(?:[-_](?:us|ph|ca))?$)[a-z]{2}", re.IGNORECASE)
+
+
+def day_first_language(language: str | None) -> bool:
+    """Whether a page language (BCP 47, "en-GB", "de") writes numeric dates day/month; US English does not."""
+    return bool(language and _DAY_FIRST_LANGUAGE.match(language.strip()))
+
+
 @dataclass(frozen=True, slots=True)
 class DateMention:
     """A date expression found in text, with the release-window value it stands for.
