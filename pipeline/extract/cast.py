@@ -5,8 +5,11 @@ Rules, each a small regex around person names found by `people`:
   the cast", "X joins the cast", "X has filmed scenes for FILM" (a list of names before the verb
   all count);
 - object of a cast phrase: "starring X, Y and Z", "played by X", "an appearance from X";
-- parentheses: "Y (X)" and "X (Y)" where one side is a person and the other a character.
+- parentheses: "Y (X)" and "X (Y)" where one side is a person and the other a character;
+- trade-press shorthand: "the Ana de Armas-starrer", "led by X", "the voices of X, Y".
 A role in lower case ("the title character", "the head of the Ruska Roma") is no character name.
+Verbs that also describe courtrooms and sport ("appear", "play", "return") count only where the
+paragraph speaks of a film.
 """
 from __future__ import annotations
 
