@@ -73,3 +73,12 @@ def test_starring_list_with_characters() -> None:
 def test_alongside_after_a_cast_verb() -> None:
     got = cast_of("Sofia Boutella returns as Kora in Rebel Moon, alongside Djimon Hounsou and Ed Skrein.", "Rebel Moon")
     assert {v for _, v, _ in got} == {"Sofia Boutella", "Djimon Hounsou", "Ed Skrein"}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The Ballerina cast, with Ana de Armas as Eve and Ian McShane as Winston, is strong.",
+     {("Ballerina", "Ana de Armas", "Eve"), ("Ballerina", "Ian McShane", "Winston")}),
+    ("Ballerina was produced with Erica Lee as CEO of the company.", set()),
+])
+def test_as_pairs(text: str, expected: set[tuple]) -> None:
+    assert cast_of(text, "Ballerina") == expected

@@ -190,6 +190,10 @@ def cast_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
     for n in names:
         if _STARRER.match(text[n.end - sentence.start:]):  # "the Ana de Armas-starrer"
             add(n, None, "cast.starrer", n.end)
+        elif n.name not in found and _CAST_WORDS.search(text):
+            pair = _AS_AFTER.match(text[n.end - sentence.start:])  # "with Ana de Armas as Eve"
+            if pair and not _ROLE_WORDS.match(pair.group("char")) and not is_name_of_person(ctx, pair.group("char")):
+                add(n, _character(pair.group("char")), "cast.as_pair", n.end)
     film_context = bool(
         _CAST_WORDS.search(text) or ctx.films.paragraph_mentions.get(sentence.paragraph)
         or _CAST_WORDS.search(ctx.paragraph_text(sentence))
