@@ -30,3 +30,11 @@ def test_screening_dates_are_not_releases() -> None:
 def test_extract_claims_uses_structured_data() -> None:
     doc = Document(source="x", text="", structured=(MOVIE,))
     assert any(c.field == "director" for c in extract_claims(doc))
+
+
+def test_film_year_from_the_text() -> None:
+    from pipeline.config import parse_watchlist
+    from pipeline.document import read_text
+
+    doc = read_text("Ballerina (2025) is directed by Len Wiseman.", source="t")
+    assert {c.film_year for c in extract_claims(doc, parse_watchlist("Ballerina"))} == {2025}

@@ -7,11 +7,13 @@ only against `document.published`.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Sequence
 
 from pipeline.extract.cast import cast_claims
 from pipeline.extract.context import build_context
 from pipeline.extract.directors import director_claims
+from pipeline.extract.films import FilmMention
 from pipeline.extract.release_dates import release_claims
 from pipeline.extract.structured import structured_claims
 from pipeline.film_identity import film_key
@@ -46,7 +48,22 @@ def extract_claims(document: Document, watchlist: Sequence[WatchFilm] = ()) -> l
                 claims.extend(release_claims(ctx, sentence))
                 claims.extend(director_claims(ctx, sentence))
                 claims.extend(cast_claims(ctx, sentence))
+            years = _film_years(text, ctx.films.mentions)
+            claims = [replace(c, film_year=years[c.film]) if c.film in years and c.film_year is None else c for c in claims]
     return merge_claims(claims)
+
+
+_PAREN_YEAR = re.compile(r"^\s*\(((?:19|20)\d\d)\)")
+
+
+def _film_years(text: str, mentions: Sequence[FilmMention]) -> dict[str, int]:
+    """Years the text gives a film right after its title ("Ballerina (2025)"), when it gives just one."""
+    seen: dict[str, set[int]] = {}
+    for m in mentions:
+        hit = _PAREN_YEAR.match(text[m.end: m.end + 10])
+        if hit:
+            seen.setdefault(m.film, set()).add(int(hit.group(1)))
+    return {film: years.pop() for film, years in seen.items() if len(years) == 1}
 
 
 def _worth_reading(text: str, watchlist: Sequence[WatchFilm]) -> bool:
