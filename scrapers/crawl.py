@@ -14,7 +14,7 @@ import sys
 import threading
 from collections import deque
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,7 +25,7 @@ from storage.db import Database, head_revision
 from storage.errors import DatabaseUnavailable
 
 #: Source kinds that have a spider; the others are recorded as failures until theirs exists.
-CRAWLED_KINDS = ("pages",)
+CRAWLED_KINDS = ("pages", "feed", "sitemap")
 _STDERR_TAIL = 20  # lines of the child's stderr kept to explain a crash
 
 
@@ -41,6 +41,8 @@ class CrawlSummary:
     claims: int
     events: int
     failures: tuple[tuple[str, str, str], ...] = ()  # (source, url, reason)
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)  # per-source counts, as in crawl_runs.source_counts
+    timings: dict[str, float] = field(default_factory=dict)  # seconds: fetch (summed latency), extract, storage, diff, wall
 
 
 def run_status(pages_ok: int, pages_failed: int) -> str:
@@ -97,7 +99,12 @@ def run_crawl(
     applied over scrapers/settings.py (tests use them to shorten timeouts).
     """
     sources = _selected_sources(config, source_names)
-    overrides = _json_ready(settings_overrides or {})
+    # The [crawl] table first, so that a caller's explicit Scrapy settings still win.
+    overrides = _json_ready({
+        "USER_AGENT": config.crawl.user_agent,
+        "DOWNLOAD_MAXSIZE": int(config.crawl.max_page_mb * 1024 * 1024),
+        **(settings_overrides or {}),
+    })
     database = _ready_database(db_url)
     try:
         with database.session() as s:
@@ -136,7 +143,8 @@ def run_crawl(
 
 
 def _empty_result() -> dict[str, Any]:
-    return {"pages_fetched": 0, "pages_unchanged": 0, "pages_failed": 0, "claims": 0, "events": 0, "failures": []}
+    return {"pages_fetched": 0, "pages_unchanged": 0, "pages_failed": 0, "claims": 0, "events": 0, "failures": [],
+            "sources": {}, "timings": {}}
 
 
 def _finish(database: Database, run_id: int, result: dict[str, Any],
@@ -147,6 +155,12 @@ def _finish(database: Database, run_id: int, result: dict[str, Any],
     skipped = sum(1 for source, _, _ in problems if source != "(crawl)")
     pages_failed = result["pages_failed"] + skipped
     status = "failed" if crashed else run_status(pages_ok, pages_failed)
+    source_counts: dict[str, Any] = dict(result.get("sources") or {})
+    for source, _url, reason in problems:
+        if source != "(crawl)":
+            mine = source_counts.setdefault(source, {"failed": 0, "failed_by_reason": {}})
+            mine["failed"] = mine.get("failed", 0) + 1
+            mine.setdefault("failed_by_reason", {})[reason] = mine["failed_by_reason"].get(reason, 0) + 1
     with database.session() as s:
         for source, url, reason in problems:
             repository.record_failure(s, run_id, source, url, reason, now)
@@ -154,10 +168,11 @@ def _finish(database: Database, run_id: int, result: dict[str, Any],
             s, run_id, finished_at=now, status=status, pages_fetched=result["pages_fetched"],
             pages_unchanged=result["pages_unchanged"], pages_failed=pages_failed,
             claims=result["claims"], events=result["events"],
+            source_counts=source_counts, stats=dict(result.get("timings") or {}),
         )
     failures = tuple((str(a), str(b), str(c)) for a, b, c in result["failures"]) + tuple(problems)
     return CrawlSummary(run_id, status, result["pages_fetched"], result["pages_unchanged"], pages_failed,
-                        result["claims"], result["events"], failures)
+                        result["claims"], result["events"], failures, source_counts, dict(result.get("timings") or {}))
 
 
 def _run_child(payload: dict[str, Any], progress: bool) -> tuple[dict[str, Any], str | None]:

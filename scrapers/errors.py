@@ -13,3 +13,27 @@ class CrawlProcessFailed(CrawlError, RuntimeError):
         self.run_id, self.returncode, self.detail = run_id, returncode, detail
         last = f": {detail}" if detail else ""
         super().__init__(f"crawl run #{run_id} stopped unexpectedly (exit status {returncode}){last}")
+
+
+class NotASitemap(CrawlError, ValueError):
+    """A sitemap URL answered with something that is not a sitemap: record it, skip the source's sitemap."""
+
+    def __init__(self, detail: str) -> None:
+        self.detail = detail
+        super().__init__(f"not a sitemap: {detail}")
+
+
+class NotAFeed(CrawlError, ValueError):
+    """A feed URL answered with something that is neither RSS nor Atom: record it, skip the feed."""
+
+    def __init__(self, detail: str) -> None:
+        self.detail = detail
+        super().__init__(f"not a feed: {detail}")
+
+
+class TooLarge(CrawlError, ValueError):
+    """A document grew past the size we read (after decompression): stop reading it, record it."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        super().__init__(f"larger than {limit / 1024 / 1024:g} MB uncompressed")

@@ -22,3 +22,14 @@ class FailureItem:
     url: str
     reason: str
     at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NotModifiedItem:
+    """A revisit the site answered with 304 Not Modified: no body, nothing to extract; record the check."""
+
+    source: str
+    url: str
+    at: datetime
+    etag: str | None = None
+    last_modified: str | None = None

@@ -1,55 +1,76 @@
 """The one item pipeline: hands each fetched page to pipeline/ and storage/, records each failure.
 
-For a page whose body hashes to the same value as its latest snapshot, only the check is
-recorded (`record_unchanged`): no new snapshot, claims or events. Otherwise the page is read
-(`read_document`), its claims extracted (`extract_claims`) and everything stored and diffed by
-`storage.ingest.ingest_page`, in one unit of work per page so a failure leaves no half-stored page.
+Per page: a body whose hash equals the latest stored one is only recorded as checked (no
+extraction); a 304 likewise. Otherwise the page is read and its claims extracted in a worker
+process (scrapers.extraction), so extraction uses every core while the crawl process downloads.
+Changed pages, checks and failures are then written in batches (`ingest_batch`: one query for the
+state before, the diff replayed in memory) on one database thread, every `RELEASEWATCH_BATCH_PAGES`
+pages or `RELEASEWATCH_BATCH_SECONDS` seconds and at the end; a batch that fails is retried page
+by page, so one bad page never loses the others.
 
 Nothing here raises for a page: every problem becomes one line on stderr, one `fetch_failures`
-row and a count in Scrapy's stats and in `CrawlCounts`.
+row and a count in Scrapy's stats and in `CrawlCounts` (overall and per source).
 """
 from __future__ import annotations
 
+import asyncio
 import logging
+import os
 import sys
-from dataclasses import dataclass, field
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any, Callable, TextIO
+from typing import Any, TextIO
 
 from scrapy.crawler import Crawler
 from scrapy.statscollectors import StatsCollector
 
-from pipeline.document import read_document
-from pipeline.errors import UnreadableDocument
-from pipeline.extract import extract_claims
 from pipeline.hashing import content_hash
 from pipeline.model import FetchedPage, WatchFilm
-from scrapers.items import FailureItem, PageItem
+from scrapers.extraction import Extracted, extract_page, extraction_pool
+from scrapers.items import FailureItem, NotModifiedItem, PageItem
 from storage import repository
 from storage.db import Database
-from storage.ingest import ingest_page
+from storage.ingest import IngestOutcome, PageVersion, ingest_batch
 
 logger = logging.getLogger(__name__)
 
 STATS_PREFIX = "releasewatch"
+SOURCE_COUNT_KEYS = ("requested", "fetched", "not_modified", "unchanged", "new", "failed", "claims", "events", "bytes")
+
+
+def _new_source_counts() -> dict[str, Any]:
+    counts: dict[str, Any] = dict.fromkeys(SOURCE_COUNT_KEYS, 0)
+    counts["failed_by_reason"] = {}
+    counts["duration_s"] = 0.0
+    return counts
 
 
 @dataclass(slots=True)
 class CrawlCounts:
     """What one crawl did, as the child process reports it back to run_crawl."""
 
-    pages_fetched: int = 0
-    pages_unchanged: int = 0
+    pages_fetched: int = 0  # new versions stored
+    pages_unchanged: int = 0  # same body hash, or 304 Not Modified
     pages_failed: int = 0
     claims: int = 0
     events: int = 0
     failures: list[tuple[str, str, str]] = field(default_factory=list)
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def source(self, name: str) -> dict[str, Any]:
+        return self.sources.setdefault(name, _new_source_counts())
 
     def to_json(self) -> dict[str, Any]:
         return {
             "pages_fetched": self.pages_fetched, "pages_unchanged": self.pages_unchanged,
             "pages_failed": self.pages_failed, "claims": self.claims, "events": self.events,
-            "failures": [list(f) for f in self.failures],
+            "failures": [list(f) for f in self.failures], "sources": self.sources,
+            "timings": {k: round(v, 4) for k, v in self.timings.items()},
         }
 
 
@@ -64,115 +85,263 @@ def _failure_kind(reason: str) -> str:
     return "_".join(w.lower() for w in words) or "unknown"
 
 
-def _content_type(headers: dict[str, str]) -> str | None:
-    for key, value in headers.items():
-        if key.lower() == "content-type":
-            return value
-    return None
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    source: str
+    url: str
+    at: datetime
+    status: int
+    etag: str | None
+    last_modified: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Failed:
+    source: str
+    url: str
+    reason: str
+    at: datetime
 
 
 class StorePagePipeline:
-    """Extract, diff and store every PageItem; record every FailureItem (settings in from_crawler)."""
+    """Extract, diff and store every PageItem; record every check and failure (settings in from_crawler)."""
 
     def __init__(self, database_url: str, run_id: int | None, watchlist: tuple[WatchFilm, ...],
                  stats: StatsCollector | None = None, progress: TextIO | None = None,
-                 clock: Callable[[], datetime] | None = None) -> None:
+                 clock: Callable[[], datetime] | None = None, *, workers: int = 0,
+                 batch_pages: int = 100, batch_seconds: float = 5.0, source_names: tuple[str, ...] = ()) -> None:
         self.database_url = database_url
         self.run_id = run_id
         self.watchlist = watchlist
         self.stats = stats
         self.progress = progress
         self.clock = clock or (lambda: datetime.now(UTC))
+        self.workers = workers
+        self.batch_pages = max(1, batch_pages)
+        self.batch_seconds = batch_seconds
+        self.source_names = source_names
         self.counts = CrawlCounts()
         self.database: Database | None = None
+        self._hashes: dict[tuple[str, str], str | None] = {}
+        self._pool: Executor | None = None
+        self._db_thread: ThreadPoolExecutor | None = None
+        self._versions: list[PageVersion] = []
+        self._checked: list[_Checked] = []
+        self._failed: list[_Failed] = []
+        self._flush_lock: asyncio.Lock | None = None
+        self._last_flush = time.monotonic()
+        self._started = time.monotonic()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePagePipeline:
         settings = crawler.settings
         url = settings.get("RELEASEWATCH_DATABASE_URL")
         if not url:
-            raise ValueError("RELEASEWATCH_DATABASE_URL is not set: scrapers.run_crawl sets it for every crawl")
+            raise ValueError("RELEASEWATCH_DATABASE_URL is not set: the pipeline has nowhere to store pages")
         run_id = settings.getint("RELEASEWATCH_RUN_ID") or None
         films = tuple(
             f if isinstance(f, WatchFilm) else WatchFilm(f["title"], tuple(f.get("aliases", ())), f.get("year"))
             for f in settings.getlist("RELEASEWATCH_WATCHLIST")
         )
         progress = sys.stderr if settings.getbool("RELEASEWATCH_PROGRESS", True) else None
-        return cls(url, run_id, films, crawler.stats, progress)
+        workers = settings.get("RELEASEWATCH_EXTRACT_WORKERS")
+        return cls(url, run_id, films, crawler.stats, progress,
+                   workers=os.cpu_count() or 1 if workers is None else int(workers),
+                   batch_pages=settings.getint("RELEASEWATCH_BATCH_PAGES", 100),
+                   batch_seconds=settings.getfloat("RELEASEWATCH_BATCH_SECONDS", 5.0),
+                   source_names=tuple(settings.getlist("RELEASEWATCH_SOURCE_NAMES")))
 
     # -- Scrapy hooks ------------------------------------------------------------------------
-    def open_spider(self) -> None:
+    async def open_spider(self) -> None:
+        self._started = self._last_flush = time.monotonic()
+        self._flush_lock = asyncio.Lock()
+        # One thread owns every database write: SQLite has one writer, and the reactor never blocks on SQL.
+        self._db_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="releasewatch-db")
+        if self.workers > 0:
+            # Started now, so that the workers are ready by the time the first pages have arrived.
+            self._pool = extraction_pool(self.workers, self.watchlist)
+        self._hashes = await self._in_db_thread(self._load_hashes)
+
+    def _load_hashes(self) -> dict[tuple[str, str], str | None]:
         self.database = Database(self.database_url)
+        if not self.source_names:
+            return {}
+        with self.database.session() as s:
+            return {key: state.content_hash for key, state in repository.page_states(s, self.source_names).items()}
 
-    def close_spider(self) -> None:
-        if self.database is not None:
-            self.database.dispose()
+    async def close_spider(self) -> None:
+        try:
+            # A page whose batch could not be stored becomes a failure, queued for one more write.
+            for _ in range(3):
+                await self._flush()
+                if not (self._versions or self._checked or self._failed):
+                    break
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=True, cancel_futures=True)
+            if self._db_thread is not None:
+                if self.database is not None:
+                    await self._in_db_thread(self.database.dispose)
+                self._db_thread.shutdown(wait=True)
+            elapsed = time.monotonic() - self._started
+            self.counts.timings["wall"] = elapsed
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         if isinstance(item, PageItem):
-            self.store_page(item.page)
+            await self.store_page(item.page)
+        elif isinstance(item, NotModifiedItem):
+            self._checked.append(_Checked(item.source, item.url, item.at, 304, item.etag, item.last_modified))
+            self._count_unchanged(item.source, item.url, "not_modified")
         elif isinstance(item, FailureItem):
             self.record_failure(item.source, item.url, item.reason, item.at)
+        await self._maybe_flush()
         return item
 
     # -- the work ----------------------------------------------------------------------------
-    def store_page(self, page: FetchedPage) -> None:
-        """Skip the page when unchanged, otherwise read, extract, store and diff it (one transaction)."""
+    async def store_page(self, page: FetchedPage) -> None:
+        """Skip the page when unchanged, otherwise read and extract it and queue it for the next batch."""
+        key = (page.source, page.url)
         digest = content_hash(page.body)
+        self.counts.source(page.source)["fetched"] += 1
+        if self._hashes.get(key) == digest:
+            lower = {k.lower(): v for k, v in page.headers.items()}
+            self._checked.append(_Checked(page.source, page.url, page.fetched_at, page.status,
+                                          lower.get("etag"), lower.get("last-modified")))
+            self._count_unchanged(page.source, page.url, "unchanged")
+            return
         try:
-            with self._session() as s:
-                if repository.last_content_hash(s, page.source, page.url) == digest:
-                    repository.record_unchanged(s, page.source, page.url, page.fetched_at, page.status)
-                    outcome = None
-                else:
-                    document = read_document(
-                        page.body, source=page.source, url=page.final_url,
-                        content_type=_content_type(page.headers), headers=page.headers,
-                        published_hint=page.published_hint,
-                    )
-                    claims = list(extract_claims(document, self.watchlist))
-                    outcome = ingest_page(s, page, document, claims, digest, self.run_id, self.clock())
-        except UnreadableDocument as exc:
-            self.record_failure(page.source, page.url, f"cannot read page: {exc.reason}", page.fetched_at)
-            return
+            extracted = await self._extract(page)
         except Exception as exc:
-            # A bug in extraction or a database problem: keep its traceback in the log for whoever
-            # fixes it, record the page as failed, and go on with the other pages.
-            logger.error("storing %s (%s) failed", page.url, page.source, exc_info=True)
-            self.record_failure(page.source, page.url, f"cannot store page: {_one_line(exc)}", page.fetched_at)
+            # A bug in extraction: keep its traceback in the log for whoever fixes it, record the
+            # page as failed, and go on with the other pages.
+            logger.error("extracting %s (%s) failed", page.url, page.source, exc_info=True)
+            self.record_failure(page.source, page.url, f"cannot extract page: {_one_line(exc)}", page.fetched_at)
             return
+        self.counts.timings["extract"] = self.counts.timings.get("extract", 0.0) + extracted.seconds
+        if extracted.document is None:
+            self.record_failure(page.source, page.url, f"cannot read page: {extracted.unreadable}", page.fetched_at)
+            return
+        self._hashes[key] = digest
+        # The body is not stored and a batch may hold hundreds of pages: keep only what is.
+        self._versions.append(PageVersion(replace(page, body=b""), extracted.document, extracted.claims, digest))
 
-        if outcome is None:
-            self.counts.pages_unchanged += 1
-            self._inc("pages_unchanged")
-            self._say(f"unchanged  {page.source}  {page.url}")
-            return
-        self.counts.pages_fetched += 1
-        self.counts.claims += outcome.claims
-        self.counts.events += outcome.events
-        self._inc("pages_fetched")
-        self._inc("claims", outcome.claims)
-        self._inc("events", outcome.events)
-        self._say(f"fetched  {page.source}  {page.url}  {outcome.claims} claims, {outcome.events} events")
+    async def _extract(self, page: FetchedPage) -> Extracted:
+        if self._pool is not None:
+            try:
+                return await asyncio.wrap_future(self._pool.submit(extract_page, page))
+            except BrokenProcessPool:
+                # A worker died (killed, out of memory): go on extracting here rather than failing every page.
+                logger.warning("the extraction processes stopped; extracting in the crawl process from now on")
+                self._pool = None
+        return extract_page(page, self.watchlist)
 
     def record_failure(self, source: str, url: str, reason: str, at: datetime) -> None:
-        """Count the failure, print its line and store it; a database outage only loses the row."""
+        """Count the failure, print its line and queue its record for the next batch."""
         self.counts.pages_failed += 1
         self.counts.failures.append((source, url, reason))
+        mine = self.counts.source(source)
+        mine["failed"] += 1
+        mine["failed_by_reason"][reason] = mine["failed_by_reason"].get(reason, 0) + 1
+        self._touch(source)
         self._inc("pages_failed")
         self._inc(f"failures/{_failure_kind(reason)}")
         self._say(f"failed  {source}  {url}  {reason}")
-        try:
-            with self._session() as s:
-                repository.record_failure(s, self.run_id, source, url, reason, at)
-        except Exception as exc:
-            self._inc("failure_records_lost")
-            self._say(f"warning  cannot record the failure of {url} in the database: {_one_line(exc)}")
+        self._failed.append(_Failed(source, url, reason, at))
 
-    def _session(self) -> Any:
-        if self.database is None:
-            raise RuntimeError("StorePagePipeline used before open_spider()")
-        return self.database.session()
+    def _count_unchanged(self, source: str, url: str, kind: str) -> None:
+        self.counts.pages_unchanged += 1
+        self.counts.source(source)[kind] += 1
+        self._touch(source)
+        self._inc("pages_unchanged")
+        self._inc(kind)
+        self._say(f"unchanged  {source}  {url}" + ("  (304 not modified)" if kind == "not_modified" else ""))
+
+    # -- batches -----------------------------------------------------------------------------
+    async def _maybe_flush(self) -> None:
+        waiting = len(self._versions) + len(self._checked) + len(self._failed)
+        if waiting >= self.batch_pages or (waiting and time.monotonic() - self._last_flush >= self.batch_seconds):
+            await self._flush()
+
+    async def _flush(self) -> None:
+        """Write what is queued in one unit of work on the database thread (one batch at a time)."""
+        assert self._flush_lock is not None, "StorePagePipeline used before open_spider()"
+        async with self._flush_lock:
+            versions, checked, failed = self._versions, self._checked, self._failed
+            self._versions, self._checked, self._failed = [], [], []
+            # Extraction finishes in any order; the diff replays the batch in the order pages were fetched,
+            # as `rediff` replays history, so the events do not depend on which worker was faster.
+            versions.sort(key=lambda v: (v.page.fetched_at, v.page.source, v.page.url))
+            self._last_flush = time.monotonic()
+            if not (versions or checked or failed):
+                return
+            stored = await self._in_db_thread(self._write, versions, checked, failed)
+        for version, outcome in zip(versions, stored, strict=True):
+            page = version.page
+            if isinstance(outcome, str):
+                self.record_failure(page.source, page.url, outcome, page.fetched_at)
+                continue
+            self.counts.pages_fetched += 1
+            self.counts.claims += outcome.claims
+            self.counts.events += outcome.events
+            mine = self.counts.source(page.source)
+            mine["new"] += 1
+            mine["claims"] += outcome.claims
+            mine["events"] += outcome.events
+            self._touch(page.source)
+            self._inc("pages_fetched")
+            self._inc("claims", outcome.claims)
+            self._inc("events", outcome.events)
+            self._say(f"fetched  {page.source}  {page.url}  {outcome.claims} claims, {outcome.events} events")
+
+    def _write(self, versions: list[PageVersion], checked: list[_Checked],
+               failed: list[_Failed]) -> list[IngestOutcome | str]:
+        """Store one batch; on any error, store it again one item per unit of work (runs on the db thread)."""
+        assert self.database is not None
+        now = self.clock()
+        timings = self.counts.timings
+        try:
+            with self.database.session() as s:
+                self._write_checks(s, checked, failed)
+                if not versions:
+                    return []
+                return list(ingest_batch(s, versions, self.run_id, now, timings).pages)
+        except Exception:
+            logger.warning("storing a batch of %d pages failed; storing them one by one", len(versions), exc_info=True)
+        for item in (*checked, *failed):
+            try:
+                with self.database.session() as s:
+                    self._write_checks(s, [item] if isinstance(item, _Checked) else [],
+                                       [item] if isinstance(item, _Failed) else [])
+            except Exception as exc:
+                self._inc("failure_records_lost")
+                self._say(f"warning  cannot record {item.url} in the database: {_one_line(exc)}")
+        results: list[IngestOutcome | str] = []
+        for version in versions:
+            try:
+                with self.database.session() as s:
+                    (outcome,) = ingest_batch(s, [version], self.run_id, now, timings).pages
+                results.append(outcome)
+            except Exception as exc:
+                logger.error("storing %s (%s) failed", version.page.url, version.page.source, exc_info=True)
+                self._hashes.pop((version.page.source, version.page.url), None)
+                results.append(f"cannot store page: {_one_line(exc)}")
+        return results
+
+    def _write_checks(self, s: Any, checked: list[_Checked], failed: list[_Failed]) -> None:
+        started = time.perf_counter()
+        for c in checked:
+            repository.record_unchanged(s, c.source, c.url, c.at, c.status, etag=c.etag, last_modified=c.last_modified)
+        for f in failed:
+            repository.record_failure(s, self.run_id, f.source, f.url, f.reason, f.at)
+        self.counts.timings["storage"] = self.counts.timings.get("storage", 0.0) + time.perf_counter() - started
+
+    async def _in_db_thread(self, fn: Callable[..., Any], *args: Any) -> Any:
+        assert self._db_thread is not None
+        return await asyncio.get_running_loop().run_in_executor(self._db_thread, fn, *args)
+
+    # -- bookkeeping -------------------------------------------------------------------------
+    def _touch(self, source: str) -> None:
+        self.counts.source(source)["duration_s"] = round(time.monotonic() - self._started, 3)
 
     def _inc(self, key: str, count: int = 1) -> None:
         if self.stats is not None and count:

@@ -37,6 +37,11 @@ def http_status(status: int) -> str:
     return f"HTTP {status}"
 
 
+def capped(max_pages: int) -> str:
+    """The source lists more pages than it may fetch per run; the URL is the first one left out."""
+    return f"more than max_pages={max_pages} pages listed: the rest were not requested this run"
+
+
 def not_readable(content_type: str) -> str:
     return f"not HTML (content type {content_type})"
 
@@ -59,7 +64,7 @@ def exception_reason(exc: BaseException, url: str, timeout: float | None = None)
         return f"timed out after {timeout:g}s" if timeout else "timed out"
     if isinstance(exc, IgnoreRequest):
         text = str(exc) or "request ignored"
-        return "forbidden by robots.txt" if "robots.txt" in text else text
+        return "forbidden by robots.txt" if text.lower().startswith("forbidden by robots.txt") else text
     if isinstance(exc, DownloadCancelledError):
         limit = _MAXSIZE.search(str(exc))
         if limit:

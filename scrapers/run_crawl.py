@@ -16,6 +16,7 @@ import json
 import logging
 import sys
 from typing import Any
+from urllib.parse import urlsplit
 
 from pipeline.config import SourceConfig
 
@@ -27,14 +28,44 @@ class _NotMaxSizeWarning(logging.Filter):
         return "download max size" not in record.getMessage()
 
 
+def source_from_json(raw: dict[str, Any]) -> SourceConfig:
+    """A SourceConfig from `dataclasses.asdict` output (lists back to tuples)."""
+    values = {k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()}
+    return SourceConfig(**values)
+
+
+def politeness_settings(sources: list[SourceConfig]) -> dict[str, Any]:
+    """DOWNLOAD_SLOTS for the sites of sources that set their own concurrency or delay.
+
+    Scrapy keys download slots by host name, so a source's limits apply to every request to its
+    sites, whichever feed, sitemap or link led there; two sources on one site share the stricter.
+    """
+    slots: dict[str, dict[str, Any]] = {}
+    for source in sources:
+        if source.concurrency is None and source.delay is None:
+            continue
+        for url in source.urls:
+            host = urlsplit(url).hostname
+            if not host:
+                continue
+            slot = slots.setdefault(host, {})
+            if source.concurrency is not None:
+                slot["concurrency"] = min(slot.get("concurrency", source.concurrency), source.concurrency)
+            if source.delay is not None:
+                slot["delay"] = max(slot.get("delay", source.delay), source.delay)
+    return {"DOWNLOAD_SLOTS": slots} if slots else {}
+
+
 def build_settings(overrides: dict[str, Any], *, database_url: str, run_id: int,
-                   films: list[dict[str, Any]], progress: bool) -> Any:
-    """scrapers.settings, then the caller's overrides, then the per-run values our components read."""
+                   films: list[dict[str, Any]], progress: bool, sources: list[SourceConfig] | None = None) -> Any:
+    """scrapers.settings, then per-source politeness, the caller's overrides, then the per-run values our components read."""
     from scrapy.settings import Settings
 
     settings = Settings()
     settings.setmodule("scrapers.settings", priority="project")
+    settings.update(politeness_settings(sources or []), priority="project")
     settings.update(overrides, priority="cmdline")
+    settings.set("RELEASEWATCH_SOURCE_NAMES", [s.name for s in sources or []], priority="cmdline")
     settings.set("RELEASEWATCH_DATABASE_URL", database_url, priority="cmdline")
     settings.set("RELEASEWATCH_RUN_ID", run_id, priority="cmdline")
     settings.set("RELEASEWATCH_WATCHLIST", films, priority="cmdline")
@@ -48,13 +79,20 @@ def crawl(payload: dict[str, Any]) -> dict[str, Any]:
     from scrapy.crawler import CrawlerProcess
 
     from scrapers.pipelines import StorePagePipeline
-    from scrapers.spiders.pages import PagesSpider
+    from scrapers.spiders.sources import STATS, SourcesSpider
+    from storage import repository
+    from storage.db import Database
 
-    sources = [SourceConfig(s["name"], s["kind"], tuple(s["urls"]), s.get("every_seconds", 21600), s.get("trust", 0.5))
-               for s in payload["sources"]]
+    sources = [source_from_json(s) for s in payload["sources"]]
     settings = build_settings(payload.get("settings") or {}, database_url=payload["database_url"],
                               run_id=int(payload["run_id"]), films=payload.get("films") or [],
-                              progress=bool(payload.get("progress", True)))
+                              progress=bool(payload.get("progress", True)), sources=sources)
+    database = Database(payload["database_url"])
+    try:
+        with database.session() as s:
+            known = repository.page_states(s, [src.name for src in sources])
+    finally:
+        database.dispose()
     process = CrawlerProcess(settings)
     # A robots.txt that cannot be fetched makes Scrapy log an ERROR with a traceback and then crawl
     # the page anyway; the page's own outcome is what we report, so that log is only noise.
@@ -62,7 +100,7 @@ def crawl(payload: dict[str, Any]) -> dict[str, Any]:
     # Likewise a page over DOWNLOAD_MAXSIZE is reported once, as its failure line, not also as a warning.
     for name in ("scrapy.core.downloader.handlers.http11", "scrapy.core.downloader.handlers._base_streaming"):
         logging.getLogger(name).addFilter(_NotMaxSizeWarning())
-    crawler = process.create_crawler(PagesSpider)
+    crawler = process.create_crawler(SourcesSpider)
     found: dict[str, StorePagePipeline] = {}
 
     def keep_pipeline() -> None:
@@ -71,11 +109,18 @@ def crawl(payload: dict[str, Any]) -> dict[str, Any]:
             found["pipeline"] = pipeline
 
     crawler.signals.connect(keep_pipeline, signal=signals.engine_started)
-    process.crawl(crawler, sources=sources)
+    process.crawl(crawler, sources=sources, known=known)
     process.start()
     if "pipeline" not in found:
         raise RuntimeError("the StorePagePipeline did not run (is it missing from ITEM_PIPELINES?)")
-    return found["pipeline"].counts.to_json()
+    counts = found["pipeline"].counts
+    stats = crawler.stats.get_stats() if crawler.stats is not None else {}
+    for src in sources:
+        mine = counts.source(src.name)
+        for key in ("requested", "bytes"):
+            mine[key] = int(stats.get(f"{STATS}/{src.name}/{key}", 0))
+    counts.timings["fetch"] = float(stats.get("releasewatch/fetch_seconds", 0.0))
+    return counts.to_json()
 
 
 def main() -> int:

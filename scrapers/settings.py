@@ -10,9 +10,11 @@ from __future__ import annotations
 BOT_NAME = "releasewatch"  # shown in Scrapy's own log lines and stats
 USER_AGENT = "releasewatch/0.1 (+contact)"  # say who we are, so a site owner can reach us instead of blocking us
 ROBOTSTXT_OBEY = True  # a site's robots.txt decides what we may fetch; a forbidden page is recorded as a failure
-DOWNLOADER_MIDDLEWARES = {  # Scrapy 2.19's robots.txt middleware lets concurrent requests skip robots.txt (see middlewares.py)
+DOWNLOADER_MIDDLEWARES = {  # robots.txt for every waiting request, unreachable robots.txt = skip site; retries that wait (middlewares.py)
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "scrapers.middlewares.RobotsTxtMiddleware": 100,
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "scrapers.middlewares.RetryAfterMiddleware": 550,
 }
 AUTOTHROTTLE_ENABLED = True  # adapt the delay per site to its response times instead of a fixed rate
 AUTOTHROTTLE_START_DELAY = 1.0  # seconds between requests to one site before AutoThrottle has measured it
@@ -25,17 +27,26 @@ COOKIES_ENABLED = False  # news pages do not need a session; cookies would only 
 DOWNLOAD_TIMEOUT = 20  # seconds; a page slower than this is recorded as "timed out" and retried next run
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # 10 MB: an article is far smaller; anything bigger is not what we want
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024  # log a warning for unusually large pages before they hit the limit
+RELEASEWATCH_SITEMAP_MAXSIZE = 50 * 1024 * 1024  # feeds and sitemaps may be as large as the sitemap protocol allows (50 MB)
+COMPRESSION_ENABLED = True  # ask for gzip/deflate/br (brotli installed) and decompress; pages are text and shrink ~5x
+RELEASEWATCH_FOLLOW_DEPTH_PRIORITY = -1  # pages found by following links come after the listed ones
 REDIRECT_ENABLED = True  # follow moved articles; the FetchedPage keeps both the requested and the final URL
 
 # -- retries and error statuses -----------------------------------------------------------------
 RETRY_ENABLED = True  # transient failures (5xx, 429, timeouts, refused connections) get another chance
 RETRY_TIMES = 2  # at most three attempts per page per run; the next scheduled run tries again anyway
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]  # server-side and rate-limit statuses worth retrying
+RELEASEWATCH_RETRY_BACKOFF = 1.0  # seconds before the first retry, doubled for each further one (unless Retry-After says more)
+RELEASEWATCH_RETRY_BACKOFF_MAX = 30.0  # never back off longer than this between two attempts
+RELEASEWATCH_RETRY_AFTER_MAX = 120.0  # a longer Retry-After is not waited for: recorded, and the next run tries again
 RETRY_GIVE_UP_LOG_LEVEL = "INFO"  # our item pipeline already prints one line per failure; no second ERROR line
 HTTPERROR_ALLOW_ALL = True  # let 4xx/5xx reach the spider so each one is recorded with its status, not dropped
 
 # -- our components -----------------------------------------------------------------------------
 ITEM_PIPELINES = {"scrapers.pipelines.StorePagePipeline": 300}  # the ONE pipeline: extract, diff, store
+RELEASEWATCH_EXTRACT_WORKERS = None  # extraction processes; None: one per core, 0: extract in the crawl process itself
+RELEASEWATCH_BATCH_PAGES = 100  # pages stored and diffed per unit of work (ingest_batch)
+RELEASEWATCH_BATCH_SECONDS = 5.0  # ...or whatever arrived in this many seconds, so progress shows on slow crawls
 SPIDER_MODULES = ["scrapers.spiders"]  # where `scrapy list` finds our spiders
 NEWSPIDER_MODULE = "scrapers.spiders"  # where `scrapy genspider` would put a new one
 

@@ -27,6 +27,8 @@ FAST = {
     "AUTOTHROTTLE_START_DELAY": 0,
     "AUTOTHROTTLE_MAX_DELAY": 0.2,
     "DOWNLOAD_DELAY": 0,
+    "RELEASEWATCH_RETRY_BACKOFF": 0.05,  # retries still wait, just not long
+    "RELEASEWATCH_EXTRACT_WORKERS": 0,  # extract in the crawl process: no worker start-up per test
 }
 
 FILM = WatchFilm("The Salt Road")
@@ -232,14 +234,14 @@ def test_a_database_without_the_schema_is_refused_before_crawling(sqlite_url: st
     assert site.requests == []
 
 
-def test_sources_of_kinds_without_a_spider_are_recorded_as_failures(db: Database, site: SampleSite) -> None:
+def test_a_missing_feed_is_one_failure_and_the_other_sources_are_crawled(db: Database, site: SampleSite) -> None:
     site.write("a.html", article())
     config = config_for(db, SourceConfig("news", "pages", (site.url("a.html"),)),
                         SourceConfig("feedy", "feed", (site.url("feed.xml"),)))
     summary = crawl(config, db)
     assert (summary.status, summary.pages_fetched, summary.pages_failed) == ("partial", 1, 1)
-    assert summary.failures == (("feedy", site.url("feed.xml"), "feed sources are not crawled yet (only pages)"),)
-    assert site.hits("feed.xml") == 0
+    assert summary.failures == (("feedy", site.url("feed.xml"), "HTTP 404"),)
+    assert site.hits("feed.xml") == 1
 
 
 def test_a_crawl_process_that_dies_still_finishes_its_run_as_failed(db: Database, site: SampleSite) -> None:

@@ -23,31 +23,34 @@ from twisted.internet import error as twisted_error
 from pipeline.config import SourceConfig
 from pipeline.hashing import content_hash
 from scrapers import reasons
-from scrapers.items import FailureItem, PageItem
+from scrapers.items import FailureItem, NotModifiedItem, PageItem
 from scrapers.run_crawl import build_settings
-from scrapers.spiders.pages import PagesSpider
+from scrapers.spiders.sources import SourcesSpider
+from storage.repository.crawling import PageState
 
 FIXED = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
 URL = "http://127.0.0.1:8000/news/a.html"
 
 
-def spider() -> PagesSpider:
+def spider() -> SourcesSpider:
     sources = [SourceConfig("cinema-chain", "pages", (URL, "file:///tmp/page.html")),
                SourceConfig("feedy", "feed", ("http://127.0.0.1:8000/feed.xml",))]
-    return PagesSpider(sources=sources, clock=lambda: FIXED)
+    return SourcesSpider(sources=sources, clock=lambda: FIXED)
 
 
 def respond(response_cls: type[Response], status: int = 200, headers: dict[str, str] | None = None,
             body: bytes = b"<html><body><p>Hi</p></body></html>", url: str = URL) -> Response:
-    request = next(r for r in spider().requests() if r.url == url)
+    request = next(r for r in spider().requests() if isinstance(r, Request) and r.url == url)
     return response_cls(url=url, status=status, headers=headers or {}, body=body, request=request)
 
 
-def test_one_request_per_url_of_pages_sources_only() -> None:
+def test_one_request_per_listed_url_pages_first_then_feeds() -> None:
     requests = list(spider().requests())
-    assert [r.url for r in requests] == [URL, "file:///tmp/page.html"]
+    assert [r.url for r in requests] == [URL, "file:///tmp/page.html", "http://127.0.0.1:8000/feed.xml"]
     assert all(r.dont_filter and r.errback is not None for r in requests)
     assert requests[0].meta["releasewatch_source"] == "cinema-chain"
+    assert [r.meta["releasewatch_role"] for r in requests] == ["page", "page", "feed"]
+    assert requests[2].callback.__name__ == "parse_listing"
 
 
 def test_html_response_becomes_a_fetched_page() -> None:
@@ -151,3 +154,155 @@ def test_content_hash_is_sha256_of_the_exact_bytes() -> None:
     assert content_hash(b"abc") == hashlib.sha256(b"abc").hexdigest()
     assert content_hash(b"abc") != content_hash(b"abc ")
     assert len(content_hash(b"")) == 64
+
+
+# -- what each kind of source asks for ------------------------------------------------------------
+NOW = FIXED
+SITE = "http://127.0.0.1:8000"
+
+
+def state(*, days_old: int, etag: str | None = '"v1"', stored: bool = True) -> PageState:
+    from datetime import timedelta
+    seen = NOW - timedelta(days=days_old)
+    return PageState(etag, "Sat, 01 Nov 2026 00:00:00 GMT" if etag else None, "h" if stored else None, seen, seen)
+
+
+def listing(s: SourcesSpider, url: str, body: bytes, content_type: str = "application/xml") -> list[object]:
+    request = next(r for r in s.requests() if isinstance(r, Request) and r.url == url)
+    return list(s.parse_listing(Response(url=url, status=200, headers={"Content-Type": content_type},
+                                         body=body, request=request)))
+
+
+def page_urls(outcomes: list[object]) -> list[str]:
+    return [o.url for o in outcomes if isinstance(o, Request)]
+
+
+def test_revisits_are_conditional_on_the_stored_validators() -> None:
+    s = SourcesSpider([SourceConfig("a", "pages", (f"{SITE}/x", f"{SITE}/y", f"{SITE}/z"))], clock=lambda: NOW,
+                      known={("a", f"{SITE}/x"): state(days_old=1), ("a", f"{SITE}/y"): state(days_old=1, stored=False)})
+    x, y, z = s.requests()
+    assert x.headers.get("If-None-Match") == b'"v1"'
+    assert x.headers.get("If-Modified-Since") == b"Sat, 01 Nov 2026 00:00:00 GMT"
+    # Validators only count for a page whose content we hold: otherwise a 304 would leave us with nothing.
+    assert "If-None-Match" not in y.headers and "If-None-Match" not in z.headers
+
+
+def test_a_304_is_a_not_modified_item_with_no_body() -> None:
+    s = SourcesSpider([SourceConfig("a", "pages", (URL,))], clock=lambda: NOW, known={("a", URL): state(days_old=1)})
+    [request] = s.requests()
+    [item] = list(s.parse(Response(url=URL, status=304, headers={"ETag": '"v2"'}, request=request)))
+    assert item == NotModifiedItem("a", URL, NOW, '"v2"', None)
+
+
+RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>News</title>
+<item><title>New</title><link>/news/new.html</link><pubDate>Fri, 20 Nov 2026 08:00:00 GMT</pubDate></item>
+<item><title>Old, known</title><link>http://127.0.0.1:8000/news/old.html</link><pubDate>Mon, 01 Jun 2026 08:00:00 GMT</pubDate></item>
+<item><title>Old, unknown</title><link>http://127.0.0.1:8000/news/archive.html</link><pubDate>Mon, 01 Jun 2026 08:00:00 GMT</pubDate></item>
+<item><title>Recent, known</title><link>http://127.0.0.1:8000/news/recent.html</link><pubDate>Wed, 18 Nov 2026 08:00:00 GMT</pubDate></item>
+<item><title>Not web</title><link>ftp://127.0.0.1/file.html</link></item>
+</channel></rss>"""
+
+
+def test_feed_entries_are_fetched_once_and_revisited_while_young() -> None:
+    from datetime import date
+    known = {("f", f"{SITE}/news/old.html"): state(days_old=170), ("f", f"{SITE}/news/recent.html"): state(days_old=4)}
+    s = SourcesSpider([SourceConfig("f", "feed", (f"{SITE}/feed.xml",), revisit_days=30)], clock=lambda: NOW, known=known)
+    first = list(s.requests())
+    # Known pages young enough are revisited even when the feed no longer lists them.
+    assert page_urls(first) == [f"{SITE}/feed.xml", f"{SITE}/news/recent.html"]
+    outcomes = listing(s, f"{SITE}/feed.xml", RSS, "application/rss+xml")
+    assert page_urls(outcomes) == [f"{SITE}/news/new.html", f"{SITE}/news/archive.html"]
+    new = next(o for o in outcomes if isinstance(o, Request))
+    assert new.meta["releasewatch_published"] == date(2026, 11, 20)
+
+
+def test_a_feed_that_is_not_xml_is_one_failure() -> None:
+    s = SourcesSpider([SourceConfig("f", "feed", (f"{SITE}/feed.xml",))], clock=lambda: NOW)
+    [failure] = listing(s, f"{SITE}/feed.xml", b"<html><body>Oops, we moved", "text/html")
+    assert isinstance(failure, FailureItem) and failure.reason.startswith("not a feed: ")
+
+
+SITEMAP = b"""<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+<url><loc>http://127.0.0.1:8000/news/a.html</loc><news:news><news:publication><news:name>N</news:name>
+<news:language>en</news:language></news:publication><news:publication_date>2026-11-21T09:00:00Z</news:publication_date>
+<news:title>A</news:title></news:news></url>
+<url><loc>http://127.0.0.1:8000/tag/films.html</loc></url>
+<url><loc>http://127.0.0.1:8000/about.html</loc></url>
+<url><loc>http://127.0.0.1:8000/news/b.html</loc><lastmod>2026-11-20</lastmod></url>
+<url><loc>http://127.0.0.1:8000/news/c.html</loc><lastmod>2026-11-21</lastmod></url>
+<url><loc>http://127.0.0.1:8000/news/d.html</loc></url>
+</urlset>"""
+
+
+def test_sitemap_urls_are_filtered_and_capped() -> None:
+    from datetime import date
+    source = SourceConfig("s", "sitemap", (f"{SITE}/sitemap.xml",), include=("/news/", "/tag/"), exclude=("/tag/",),
+                          max_pages=2)
+    s = SourcesSpider([source], clock=lambda: NOW)
+    outcomes = listing(s, f"{SITE}/sitemap.xml", SITEMAP)
+    assert page_urls(outcomes) == [f"{SITE}/news/a.html", f"{SITE}/news/b.html"]
+    assert outcomes[0].meta["releasewatch_published"] == date(2026, 11, 21)
+    [capped] = [o for o in outcomes if isinstance(o, FailureItem)]
+    assert (capped.url, capped.reason) == (f"{SITE}/news/c.html", reasons.capped(2))
+
+
+def test_an_old_sitemap_page_is_revisited_when_its_lastmod_is_newer_than_our_last_check() -> None:
+    known = {("s", f"{SITE}/news/{p}.html"): state(days_old=90) for p in "abcd"}
+    s = SourcesSpider([SourceConfig("s", "sitemap", (f"{SITE}/sitemap.xml",), revisit_days=30)], clock=lambda: NOW,
+                      known=known)
+    outcomes = listing(s, f"{SITE}/sitemap.xml", SITEMAP)
+    # a: published yesterday (young); tag, about: never seen; b, c: lastmod after our last check;
+    # d: old and not changed since.
+    assert page_urls(outcomes) == [f"{SITE}/news/a.html", f"{SITE}/tag/films.html", f"{SITE}/about.html",
+                                   f"{SITE}/news/b.html", f"{SITE}/news/c.html"]
+
+
+def test_a_site_root_means_the_sitemaps_named_in_robots_txt() -> None:
+    s = SourcesSpider([SourceConfig("s", "sitemap", (f"{SITE}/",))], clock=lambda: NOW)
+    [robots] = s.requests()
+    assert robots.url == f"{SITE}/robots.txt" and robots.meta["releasewatch_role"] == "robots"
+    body = b"User-agent: *\nDisallow: /private/\nSitemap: /news-sitemap.xml\nSitemap: http://127.0.0.1:8000/s2.xml.gz\n"
+    outcomes = listing(s, f"{SITE}/robots.txt", body, "text/plain")
+    assert page_urls(outcomes) == [f"{SITE}/news-sitemap.xml", f"{SITE}/s2.xml.gz"]
+    assert [o.meta["releasewatch_role"] for o in outcomes] == ["sitemap", "sitemap"]
+    assert page_urls(listing(s, f"{SITE}/robots.txt", b"User-agent: *\n", "text/plain")) == [f"{SITE}/sitemap.xml"]
+
+
+def test_links_are_followed_on_the_same_site_up_to_max_depth() -> None:
+    source = SourceConfig("p", "pages", (f"{SITE}/news/",), follow=("/news/20",), max_depth=1)
+    s = SourcesSpider([source], clock=lambda: NOW)
+    [request] = s.requests()
+    body = (b'<html><body><a href="/news/2026/a.html">a</a><a href="/about">x</a>'
+            b'<a href="http://elsewhere.example/news/2026/b.html">b</a><a href="mailto:x@y">m</a></body></html>')
+    outcomes = list(s.parse(HtmlResponse(url=f"{SITE}/news/", body=body, headers={"Content-Type": "text/html"},
+                                         request=request)))
+    assert isinstance(outcomes[0], PageItem)
+    [followed] = outcomes[1:]
+    assert followed.url == f"{SITE}/news/2026/a.html" and followed.meta["releasewatch_depth"] == 1
+    deeper = list(s.parse(HtmlResponse(url=followed.url, body=body.replace(b"a.html", b"c.html"),
+                                       headers={"Content-Type": "text/html"}, request=followed)))
+    assert [type(o) for o in deeper] == [PageItem]  # depth 1 reached: no further links
+
+
+def test_a_listed_url_with_another_scheme_is_one_failure() -> None:
+    s = SourcesSpider([SourceConfig("s", "sitemap", (f"{SITE}/sitemap.xml",))], clock=lambda: NOW)
+    body = b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>ftp://127.0.0.1/a</loc></url></urlset>'
+    assert listing(s, f"{SITE}/sitemap.xml", body) == [
+        FailureItem("s", "ftp://127.0.0.1/a", "unsupported URL scheme 'ftp'", NOW)]
+
+
+@pytest.mark.parametrize(("value", "seconds"), [(b"7", 7.0), ("0", 0.0), (None, None), (b"soon", None),
+                                                ("Sun, 22 Nov 2026 03:00:30 GMT", 30.0)])
+def test_retry_after_is_seconds_or_a_date(value: object, seconds: float | None) -> None:
+    from scrapers.middlewares import retry_after_seconds
+    assert retry_after_seconds(value, now=FIXED.timestamp()) == seconds  # type: ignore[arg-type]
+
+
+def test_per_source_concurrency_and_delay_become_download_slots_of_its_sites() -> None:
+    from scrapers.run_crawl import politeness_settings
+    sources = [SourceConfig("a", "pages", ("https://a.example/x", "https://b.example/y"), concurrency=1, delay=2.0),
+               SourceConfig("b", "feed", ("https://b.example/feed",), delay=5.0),
+               SourceConfig("c", "pages", ("https://c.example/",))]
+    assert politeness_settings(sources) == {"DOWNLOAD_SLOTS": {
+        "a.example": {"concurrency": 1, "delay": 2.0}, "b.example": {"concurrency": 1, "delay": 5.0}}}

@@ -1,0 +1,333 @@
+"""The one spider: decides what to fetch for every kind of source and hands each outcome on.
+
+- `pages`: the listed URLs, every run.
+- `feed`: the listed RSS/Atom feeds; each entry's page is fetched once, and revisited on later
+  runs while the entry (its feed date, else when we first saw the page) is younger than
+  `revisit_days`. The entry's date travels with the page as `published_hint`.
+- `sitemap`: the listed sitemaps, sitemap indexes or site roots (a root means "the sitemaps its
+  robots.txt names", else /sitemap.xml); listed URLs are filtered by `include`/`exclude` and
+  chosen like feed entries (the news publication date, else lastmod, is the entry's date). A
+  page whose lastmod is newer than our last check of it is fetched whatever its age.
+- any kind with `follow`: links on fetched pages whose URL matches a pattern, on the source's own
+  sites, up to `max_depth` links away.
+
+At most `max_pages` pages per source per run; a source with more is capped and the cap recorded.
+Revisits are conditional (If-None-Match / If-Modified-Since from the stored validators), so an
+unchanged page costs a 304 and no body. Non-HTML pages are cut off once their headers arrive.
+
+Outcomes: `PageItem` (a readable 2xx page), `NotModifiedItem` (304), `FailureItem` (anything
+else, with one reason). Nothing here raises for a page or knows anything about a particular site.
+"""
+from __future__ import annotations
+
+import mimetypes
+import re
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from scrapy import Request, Spider, signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import StopDownload
+from scrapy.http import Response, TextResponse
+from scrapy.linkextractors import LinkExtractor
+from twisted.python.failure import Failure
+
+from pipeline.config import SourceConfig
+from pipeline.model import FetchedPage
+from scrapers import reasons
+from scrapers.errors import NotAFeed, NotASitemap, TooLarge
+from scrapers.feeds import read_feed
+from scrapers.items import FailureItem, NotModifiedItem, PageItem
+from scrapers.sitemaps import open_sitemap, sitemap_urls_from_robots
+from storage.repository.crawling import PageState
+
+PAGE, FEED, SITEMAP, ROBOTS = "page", "feed", "sitemap", "robots"
+STATS = "releasewatch/sources"
+
+
+def _headers(response: Response) -> dict[str, str]:
+    """Response headers as a plain str dict (repeated headers joined with ", ", as HTTP allows)."""
+    out: dict[str, str] = {}
+    for name, values in response.headers.items():
+        key = name.decode("latin-1") if isinstance(name, bytes) else str(name)
+        out[key] = ", ".join(v.decode("latin-1") if isinstance(v, bytes) else str(v) for v in values)
+    return out
+
+
+def _content_type(response: Response, headers: dict[str, str]) -> str | None:
+    """The declared Content-Type, or for file:// (which has no headers) the one its extension implies."""
+    for key, value in headers.items():
+        if key.lower() == "content-type":
+            return value
+    if response.url.startswith("file:"):
+        guessed, _encoding = mimetypes.guess_type(response.url)
+        return guessed
+    return None
+
+
+def _is_site_root(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and parts.path in ("", "/") and not parts.query
+
+
+@dataclass(slots=True)
+class _Plan:
+    """What one source has asked for in this run."""
+
+    config: SourceConfig
+    include: tuple[re.Pattern[str], ...]
+    exclude: tuple[re.Pattern[str], ...]
+    links: LinkExtractor | None
+    requested: set[str] = field(default_factory=set)
+    capped: bool = False
+    first_crawl: bool = True  # nothing of the source is stored yet
+
+
+class SourcesSpider(Spider):
+    """Fetch what every given source lists (see the module docstring for each kind)."""
+
+    name = "sources"
+
+    def __init__(self, sources: Sequence[SourceConfig] = (), clock: Any = None,
+                 known: Mapping[tuple[str, str], PageState] | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.sources = tuple(sources)
+        # The crawl clock is injectable so tests can pin fetched_at; by default it is the real UTC time.
+        self._clock = clock or (lambda: datetime.now(UTC))
+        #: (source, URL) -> what earlier runs stored about the page (validators, hash, first seen).
+        self.known: Mapping[tuple[str, str], PageState] = known or {}
+        self._plans = {s.name: self._plan(s) for s in self.sources}
+        for name, _url in self.known:
+            if name in self._plans:
+                self._plans[name].first_crawl = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SourcesSpider:
+        spider: SourcesSpider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider._headers_received, signal=signals.headers_received)
+        return spider
+
+    @staticmethod
+    def _plan(source: SourceConfig) -> _Plan:
+        links = None
+        if source.follow:
+            # Scrapy compares allow_domains with the URL's netloc, port included.
+            hosts = sorted({urlsplit(u).netloc.lower() for u in source.urls if urlsplit(u).netloc})
+            # Only the source's own sites: following a link off-site would crawl someone who never was a source.
+            links = LinkExtractor(allow=source.follow, allow_domains=hosts, unique=True)
+        return _Plan(source, tuple(re.compile(p) for p in source.include),
+                     tuple(re.compile(p) for p in source.exclude), links)
+
+    # -- what to fetch -----------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[Any]:
+        for request in self.requests():
+            yield request
+
+    def requests(self) -> Iterable[Request | FailureItem]:
+        """The first requests of every source, then known feed/sitemap pages still young enough to revisit."""
+        for source in self.sources:
+            for url in source.urls:
+                if source.kind == "pages":
+                    yield from self._page_request(source.name, url, depth=0, published=None)
+                elif source.kind == "feed":
+                    yield self._listing(source.name, url, FEED)
+                elif _is_site_root(url):
+                    parts = urlsplit(url)
+                    yield self._listing(source.name, f"{parts.scheme}://{parts.netloc}/robots.txt", ROBOTS)
+                else:
+                    yield self._listing(source.name, url, SITEMAP)
+        for source in self.sources:
+            if source.kind in ("feed", "sitemap"):
+                young = [url for (name, url), state in self.known.items()
+                         if name == source.name and self._young(source, None, state)]
+                for url in sorted(young):
+                    yield from self._page_request(source.name, url, depth=0, published=None)
+
+    def _listing(self, source: str, url: str, role: str) -> Request:
+        """A feed, sitemap or robots.txt request: read for links, never stored as a page."""
+        limit = self._setting("RELEASEWATCH_SITEMAP_MAXSIZE", 50 * 1024 * 1024)
+        meta: dict[str, Any] = {"releasewatch_source": source, "releasewatch_url": url, "releasewatch_role": role}
+        if limit:
+            meta["download_maxsize"] = limit
+        self._inc(source, "listings_requested")
+        return Request(url, callback=self.parse_listing, errback=self.failed, dont_filter=True, meta=meta)
+
+    def _page_request(self, source: str, url: str, *, depth: int,
+                      published: date | None) -> Iterable[Request | FailureItem]:
+        plan = self._plans[source]
+        if url in plan.requested:
+            return
+        if len(plan.requested) >= plan.config.max_pages:
+            if not plan.capped:
+                plan.capped = True
+                yield FailureItem(source, url, reasons.capped(plan.config.max_pages), self._clock())
+            return
+        scheme = urlsplit(url).scheme.lower()
+        if scheme not in ("http", "https", "file"):
+            plan.requested.add(url)  # one failure per URL, not one per listing that repeats it
+            yield FailureItem(source, url, f"unsupported URL scheme {scheme!r}", self._clock())
+            return
+        plan.requested.add(url)
+        headers: dict[str, str] = {}
+        state = self.known.get((source, url))
+        if state is not None and state.content_hash is not None:
+            if state.etag:
+                headers["If-None-Match"] = state.etag
+            if state.last_modified:
+                headers["If-Modified-Since"] = state.last_modified
+        meta: dict[str, Any] = {
+            "releasewatch_source": source, "releasewatch_url": url, "releasewatch_role": PAGE,
+            "releasewatch_depth": depth, "releasewatch_published": published,
+        }
+        if plan.config.delay is not None:
+            # AutoThrottle would lower a slot's delay to DOWNLOAD_DELAY; the source asked for at least this.
+            meta["autothrottle_dont_adjust_delay"] = True
+        self._inc(source, "requested")
+        priority = depth * self._setting("RELEASEWATCH_FOLLOW_DEPTH_PRIORITY", -1)
+        yield Request(url, callback=self.parse, errback=self.failed, dont_filter=True, meta=meta,
+                      headers=headers or None, priority=priority)
+
+    def _young(self, source: SourceConfig, published: date | None, state: PageState | None) -> bool:
+        """Whether a listed page is still worth (re)visiting: unknown pages always are, once."""
+        if state is None:
+            return True
+        born = published or state.first_seen_at.date()
+        return born >= self._clock().date() - timedelta(days=source.revisit_days)
+
+    def _wanted(self, source: SourceConfig, url: str, published: date | None, lastmod: date | None) -> bool:
+        plan = self._plans[source.name]
+        if plan.include and not any(p.search(url) for p in plan.include):
+            return False
+        if any(p.search(url) for p in plan.exclude):
+            return False
+        state = self.known.get((source.name, url))
+        if self._young(source, published or lastmod, state):
+            return True
+        # An old page that says it changed since we last looked is worth one more look.
+        return bool(lastmod and state and state.last_checked_at and lastmod > state.last_checked_at.date())
+
+    # -- reading listings --------------------------------------------------------------------
+    def parse_listing(self, response: Response, **kwargs: Any) -> Iterable[Request | FailureItem]:
+        """A feed, sitemap or robots.txt: request what it lists (never raises; problems become failures)."""
+        source_name = response.meta["releasewatch_source"]
+        url = response.meta["releasewatch_url"]
+        role = response.meta["releasewatch_role"]
+        source = self._plans[source_name].config
+        self._inc(source_name, "bytes", len(response.body))
+        if role == ROBOTS:
+            if response.status == 200:
+                found = list(sitemap_urls_from_robots(response.body, base_url=response.url))
+            else:
+                found = []
+            parts = urlsplit(url)
+            for sitemap in found or [f"{parts.scheme}://{parts.netloc}/sitemap.xml"]:
+                yield self._listing(source_name, sitemap, SITEMAP)
+            return
+        if not 200 <= response.status < 300:
+            yield FailureItem(source_name, url, reasons.http_status(response.status), self._clock())
+            return
+        try:
+            if role == FEED:
+                entries = read_feed(response.body, response.url, _headers(response))
+                for entry in entries:
+                    if self._wanted(source, entry.url, entry.published, None):
+                        yield from self._page_request(source_name, entry.url, depth=0, published=entry.published)
+                return
+            yield from self._read_sitemap(source, response)
+        except (NotAFeed, NotASitemap, TooLarge) as exc:
+            yield FailureItem(source_name, url, str(exc), self._clock())
+
+    def _read_sitemap(self, source: SourceConfig, response: Response) -> Iterable[Request | FailureItem]:
+        limit = self._setting("RELEASEWATCH_SITEMAP_MAXSIZE", 50 * 1024 * 1024)
+        sitemap = open_sitemap(response.body, limit)
+        plan = self._plans[source.name]
+        oldest = self._clock().date() - timedelta(days=source.revisit_days)
+        for entry in sitemap.entries():
+            if sitemap.type == "sitemapindex":
+                # A child sitemap last changed before the revisit window lists only pages too old to matter.
+                if entry.lastmod is None or entry.lastmod >= oldest or plan.first_crawl:
+                    yield self._listing(source.name, entry.loc, SITEMAP)
+                continue
+            if plan.capped:
+                return  # stop reading: the rest of a huge sitemap is never parsed
+            if self._wanted(source, entry.loc, entry.published, entry.lastmod):
+                yield from self._page_request(source.name, entry.loc, depth=0, published=entry.published or entry.lastmod)
+
+    # -- reading pages -----------------------------------------------------------------------
+    def parse(self, response: Response, **kwargs: Any) -> Iterable[PageItem | NotModifiedItem | FailureItem | Request]:
+        fetched_at = self._clock()
+        source = response.meta["releasewatch_source"]
+        url = response.meta["releasewatch_url"]
+        headers = _headers(response)
+        self._inc(source, "bytes", len(response.body))
+        latency = response.meta.get("download_latency")
+        if latency is not None and self.crawler is not None:
+            self.crawler.stats.inc_value("releasewatch/fetch_seconds", float(latency))
+        if response.status == 304:
+            lower = {k.lower(): v for k, v in headers.items()}
+            yield NotModifiedItem(source, url, fetched_at, lower.get("etag"), lower.get("last-modified"))
+            return
+        if not 200 <= response.status < 300:
+            yield FailureItem(source, url, reasons.http_status(response.status), fetched_at)
+            return
+        content_type = _content_type(response, headers)
+        if not reasons.is_readable(content_type):
+            assert content_type is not None
+            yield FailureItem(source, url, reasons.not_readable(content_type), fetched_at)
+            return
+        if content_type and not any(k.lower() == "content-type" for k in headers):
+            headers["Content-Type"] = content_type  # file://: let the reader know what the extension said
+        yield PageItem(FetchedPage(
+            source=source,
+            url=url,
+            final_url=response.url,
+            status=response.status,
+            headers=headers,
+            body=response.body,
+            fetched_at=fetched_at,
+            published_hint=response.meta.get("releasewatch_published"),
+        ))
+        yield from self._follow(source, response)
+
+    def _follow(self, source: str, response: Response) -> Iterable[Request | FailureItem]:
+        plan = self._plans[source]
+        depth = int(response.meta.get("releasewatch_depth", 0))
+        if plan.links is None or depth >= plan.config.max_depth or not isinstance(response, TextResponse):
+            return
+        for link in plan.links.extract_links(response):
+            yield from self._page_request(source, link.url, depth=depth + 1, published=None)
+
+    def _headers_received(self, headers: Any, body_length: int, request: Request, spider: Spider) -> None:
+        """Stop downloading a page whose Content-Type says it is not HTML: its body is never read."""
+        if spider is not self or request.meta.get("releasewatch_role") != PAGE:
+            return
+        value = headers.get(b"Content-Type")
+        content_type = value.decode("latin-1") if isinstance(value, bytes) else value
+        if content_type and not reasons.is_readable(content_type):
+            raise StopDownload(fail=False)
+
+    def failed(self, failure: Failure) -> Iterable[FailureItem]:
+        """Errback: the download itself failed (after retries); record one reason, never raise."""
+        request: Request = failure.request  # type: ignore[attr-defined]
+        source = request.meta["releasewatch_source"]
+        url = request.meta["releasewatch_url"]
+        timeout = request.meta.get("download_timeout") or self._setting("DOWNLOAD_TIMEOUT", 0.0)
+        reason = reasons.exception_reason(failure.value, url, timeout)
+        if request.meta.get("releasewatch_role") in (FEED, SITEMAP, ROBOTS):
+            reason = f"{request.meta['releasewatch_role']}: {reason}"
+        yield FailureItem(source, url, reason, self._clock())
+
+    def _setting(self, name: str, default: int | float) -> Any:
+        """A number from the crawl's settings; the default when the spider runs without a crawler (tests)."""
+        settings = getattr(self, "settings", None)
+        if settings is None:
+            return default
+        return settings.getfloat(name, default) if isinstance(default, float) else settings.getint(name, default)
+
+    def _inc(self, source: str, key: str, count: int = 1) -> None:
+        crawler = getattr(self, "crawler", None)
+        if crawler is not None and crawler.stats is not None and count:
+            crawler.stats.inc_value(f"{STATS}/{source}/{key}", count)
