@@ -74,6 +74,18 @@ CASES = [
     ("Snyder previously directed Army of the Dead, which hit Netflix in May 2021.", "", None,
      {("Army of the Dead", "2021-05", "current")}),
     ("Ballerina, set in 1985, opens on June 6, 2025.", "Ballerina", None, {("Ballerina", "2025-06-06", "current")}),
+    # the date of a statement or of the article, not of a release
+    ("Lionsgate confirmed the date on Monday, ending months of guessing about Ballerina.", "Ballerina",
+     date(2024, 3, 6), set()),
+    ("The studio first dated the film in March, after Ballerina missed its summer window.", "Ballerina",
+     date(2024, 5, 2), set()),
+    ("Update, November 2, 2024: Lionsgate has moved Ballerina again.", "Ballerina", None, set()),
+    ("Lionsgate announced on Monday that Ballerina opens June 6, 2025.", "Ballerina", date(2024, 3, 6),
+     {("Ballerina", "2025-06-06", "current")}),
+    ("Lionsgate confirmed that Ballerina will open on June 6, 2025.", "Ballerina", None,
+     {("Ballerina", "2025-06-06", "current")}),
+    ("Lionsgate dated the film for June 6, 2025, and Ballerina is now in post-production.", "Ballerina", None,
+     {("Ballerina", "2025-06-06", "current")}),
 ]
 
 

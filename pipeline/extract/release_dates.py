@@ -53,6 +53,24 @@ _NOT_RELEASE_AFTER = re.compile(
     r"\b(?:box[- ]office|grossed|grosses|earned|earning|weekend|born|birthday|died|ceremony|awards?|trailer|teaser)\b",
     re.IGNORECASE,
 )
+# "Lionsgate confirmed the date on Monday", "first dated the film in March": the date is when
+# something was said, unless a release verb comes between the saying and the date.
+_SAID_ON = re.compile(
+    r"\b(?:announc\w*|confirm\w*|reveal\w*|unveil\w*|said|says|reported|told|shared|tweeted|posted|"
+    r"dated\s+(?:the|this|its|their)\s+(?:\w+\s+)?(?:film|movie|picture|sequel|spinoff|spin-off))\b"
+    r"(?P<between>(?:(?!\b(?:for|to|as|until)\b)[^.;:]){0,40}?)\b(?:on|in|last|this|earlier\s+this)\s*$",
+    re.IGNORECASE,
+)
+_RELEASE_VERB = re.compile(
+    r"\b(?:releas\w*|open\w*|premier\w*|debut\w*|arriv\w*|hits?|comes?|coming|lands?|bows?|streams?|"
+    r"in\s+(?:theaters|theatres|cinemas))\b",
+    re.IGNORECASE,
+)
+# "Update, November 2, 2026:" and "Posted on ...": a stamp on the article, not a release.
+_ARTICLE_STAMP = re.compile(
+    r"^\W*(?:last\s+)?(?:update[ds]?|posted|published|editor['’]s\s+note|correction)\b\W*(?:on|at)?\s*$",
+    re.IGNORECASE,
+)
 _PROMO = re.compile(r"trailer|teaser|poster|clip|footage|first", re.IGNORECASE)
 _PAREN_AFTER_TITLE = re.compile(r"\w[’'”\"]?\s*\($")
 _STRONG_RELEASE = re.compile(
@@ -148,6 +166,14 @@ def _skip_mention(sentence: Sentence, d: DateMention) -> bool:
     return False
 
 
+def _said_not_released(before: str) -> bool:
+    """Whether the text before a date makes it the date of a statement, not of a release."""
+    if _ARTICLE_STAMP.match(before):
+        return True
+    said = _SAID_ON.search(before)
+    return bool(said) and not _RELEASE_VERB.search(said.group("between"))
+
+
 def release_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
     """Release-date claims made by one sentence."""
     text = sentence.text
@@ -161,6 +187,8 @@ def release_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
         left = text[left_start: d.start]
         right = text[d.end: d.end + 45]
         prev_end = d.end
+        if _said_not_released(text[: d.start]):
+            continue
         triggers_left = list(TRIGGER.finditer(left)) or list(TRIGGER.finditer(text[max(0, d.start - 90): d.start]))
         trigger_right = TRIGGER.search(right)
         if not triggers_left and not trigger_right:
