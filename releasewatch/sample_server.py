@@ -3,8 +3,10 @@
 `SampleSite` serves a folder on 127.0.0.1 from a background thread (one thread per request, so
 a deliberately slow page never blocks the others). Tests and the demo steer it while it runs:
 `switch()` makes a path serve a newer version of a page (a site quietly updating an article),
-`set_status()` makes a path fail, `set_delay()` makes it slow, `redirect()` moves it, and
-`requests` records what was asked for. Responses carry ETag and Last-Modified and honour conditional GETs, like a real site.
+`set_status()` makes a path fail (for good, or for its next N requests, with extra headers such as
+Retry-After), `set_delay()` makes it slow, `redirect()` moves it, `generate()` streams a body made
+on the fly (a sitemap of a million URLs that never exists as a file), and `requests` records what
+was asked for. Responses carry ETag and Last-Modified and honour conditional GETs, like a real site.
 
 Why a real server and not a mock: the crawl must be exercised through Scrapy's real downloader,
 robots.txt handling, retries and timeouts (CONVENTIONS.md, "Tests": no network, a local server).
@@ -15,10 +17,12 @@ import email.utils
 import hashlib
 import mimetypes
 import threading
+import time
 from dataclasses import dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -55,6 +59,14 @@ class _Reply:
     status: int
     headers: dict[str, str]
     body: bytes
+    stream: Callable[[], Iterable[bytes]] | None = None  # sent instead of body, without Content-Length
+
+
+@dataclass(slots=True)
+class _Status:
+    status: int
+    remaining: int | None  # answers left before the file is served again; None: for good
+    headers: dict[str, str]
 
 
 class _Server(ThreadingHTTPServer):
@@ -95,6 +107,13 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(reply.status)
         for name, value in reply.headers.items():
             self.send_header(name, value)
+        if reply.stream is not None:
+            # HTTP/1.0 without Content-Length: the body ends when the connection closes.
+            self.end_headers()
+            if with_body:
+                for chunk in reply.stream():
+                    self.wfile.write(chunk)
+            return
         self.send_header("Content-Length", str(len(reply.body)))
         self.end_headers()
         if with_body and reply.status != HTTPStatus.NOT_MODIFIED:
@@ -116,10 +135,13 @@ class SampleSite:
         self.requests: list[tuple[str, str, int]] = []
         #: The headers of each request, in the same order as `requests` (e.g. to check the User-Agent).
         self.request_headers: list[dict[str, str]] = []
+        #: When each request arrived (time.monotonic()), in the same order as `requests`.
+        self.request_times: list[float] = []
         self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._switched: dict[str, Path] = {}
-        self._statuses: dict[str, int] = {}
+        self._statuses: dict[str, _Status] = {}
+        self._generated: dict[str, tuple[Callable[[], Iterable[bytes]], str]] = {}
         self._delays: dict[str, float] = {}
         self._content_types: dict[str, str] = {}
         self._redirects: dict[str, tuple[int, str]] = {}
@@ -194,13 +216,27 @@ class SampleSite:
             target = Path(to)
             self._switched[_key(path)] = target if target.is_absolute() else self.root / _key(str(to))
 
-    def set_status(self, path: str, status: int | None) -> None:
-        """Answer `path` with this HTTP status and a short error page; None serves the file again."""
+    def set_status(self, path: str, status: int | None, *, times: int | None = None,
+                   headers: dict[str, str] | None = None) -> None:
+        """Answer `path` with this HTTP status and a short error page; None serves the file again.
+
+        With `times`, only the next `times` requests get the status (a server that recovers);
+        `headers` are sent with it (e.g. {"Retry-After": "1"}).
+        """
         with self._lock:
             if status is None:
                 self._statuses.pop(_key(path), None)
             else:
-                self._statuses[_key(path)] = int(status)
+                self._statuses[_key(path)] = _Status(int(status), times, dict(headers or {}))
+
+    def generate(self, path: str, chunks: Callable[[], Iterable[bytes]] | None,
+                 content_type: str = "application/xml") -> None:
+        """Serve at `path` the bytes `chunks()` yields, made while they are sent; None removes it."""
+        with self._lock:
+            if chunks is None:
+                self._generated.pop(_key(path), None)
+            else:
+                self._generated[_key(path)] = (chunks, content_type)
 
     def set_delay(self, path: str, seconds: float | None) -> None:
         """Wait this long before answering `path` (a slow page for timeout tests)."""
@@ -237,11 +273,19 @@ class SampleSite:
         with self._lock:
             self.requests.append((method, path, status))
             self.request_headers.append(headers)
+            self.request_times.append(time.monotonic())
 
     def _reply(self, method: str, raw_path: str, headers: dict[str, str]) -> _Reply:
         key = _key(raw_path)
         with self._lock:
-            status = self._statuses.get(key)
+            forced = self._statuses.get(key)
+            status = forced.status if forced is not None else None
+            status_headers = forced.headers if forced is not None else {}
+            if forced is not None and forced.remaining is not None:
+                forced.remaining -= 1
+                if forced.remaining <= 0:
+                    del self._statuses[key]
+            generated = self._generated.get(key)
             delay = self._delays.get(key)
             switched = self._switched.get(key)
             content_type = self._content_types.get(key)
@@ -251,7 +295,9 @@ class SampleSite:
         if status is not None:
             phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Status"
             body = f"<!DOCTYPE html><html><body><h1>{status} {phrase}</h1></body></html>\n".encode()
-            return _Reply(status, {"Content-Type": "text/html; charset=utf-8"}, body)
+            return _Reply(status, {"Content-Type": "text/html; charset=utf-8", **status_headers}, body)
+        if generated is not None:
+            return _Reply(200, {"Content-Type": generated[1]}, b"", stream=generated[0])
 
         if redirect is not None:
             return _Reply(redirect[0], {"Location": redirect[1], "Content-Type": "text/html; charset=utf-8"}, b"")

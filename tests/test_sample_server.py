@@ -118,3 +118,20 @@ def test_redirect_points_elsewhere(site: SampleSite) -> None:
     status, _, body = get(site.url("old.html"))
     assert (status, body) == (200, b"<p>new</p>")
     assert [(p, s) for _, p, s in site.requests] == [("/old.html", 301), ("/new.html", 200)]
+
+
+def test_a_status_for_the_next_requests_only_with_extra_headers(site: SampleSite) -> None:
+    site.write("flaky.html", "<p>ok</p>")
+    site.set_status("flaky.html", 429, times=2, headers={"Retry-After": "3"})
+    answers = [get(site.url("flaky.html"))[:2] for _ in range(3)]
+    assert [status for status, _ in answers] == [429, 429, 200]
+    assert [headers.get("Retry-After") for _, headers in answers] == ["3", "3", None]
+    assert len(site.request_times) == 3 and site.request_times == sorted(site.request_times)
+
+
+def test_a_generated_body_is_streamed_and_never_stored(site: SampleSite) -> None:
+    site.generate("big.xml", lambda: (b"<n>%d</n>" % i for i in range(1000)), "application/xml")
+    status, headers, body = get(site.url("big.xml"))
+    assert (status, headers["Content-Type"]) == (200, "application/xml")
+    assert body.startswith(b"<n>0</n><n>1</n>") and body.endswith(b"<n>999</n>")
+    assert not (site.root / "big.xml").exists()
