@@ -22,6 +22,7 @@ from pipeline.model import Claim, Document, FetchedPage, ObservedClaim
 from pipeline.replay import ClaimState, SnapshotClaims, replay_into
 from storage import repository
 from storage.models import Film
+from storage.repository.films import resolve_films
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +48,8 @@ class BatchOutcome:
     events: int
 
 
-def _film_keys(s: Session, films: set[tuple[str, int | None]]) -> dict[tuple[str, int | None], str]:
-    """Resolve every claimed (title, year) to its film key (creating films seen for the first time)."""
-    ids = {film: repository.resolve_film(s, *film) for film in films}
+def _film_keys(s: Session, ids: dict[tuple[str, int | None], int]) -> dict[tuple[str, int | None], str]:
+    """The film key of every resolved (title, year)."""
     keys = dict(s.execute(select(Film.id, Film.key).where(Film.id.in_(set(ids.values())))).tuples().all()) if ids else {}
     return {film: keys[film_id] for film, film_id in ids.items()}
 
@@ -65,7 +65,8 @@ def ingest_batch(s: Session, versions: Sequence[PageVersion], run_id: int | None
     """
     clock = time.perf_counter
     started = clock()
-    key_of_film = _film_keys(s, {(c.film, c.film_year) for v in versions for c in v.claims})
+    film_ids = resolve_films(s, {(c.film, c.film_year) for v in versions for c in v.claims})
+    key_of_film = _film_keys(s, film_ids)
     diff_started = clock()
     films: set[str] = set(key_of_film.values())
     for v in versions:
@@ -80,7 +81,7 @@ def ingest_batch(s: Session, versions: Sequence[PageVersion], run_id: int | None
     history = []
     outcomes = []
     for v in versions:
-        stored = repository.store_snapshot(s, v.page, v.document, v.claims, v.content_hash)
+        stored = repository.store_snapshot(s, v.page, v.document, v.claims, v.content_hash, film_ids)
         published = v.document.published or v.page.published_hint
         observed = tuple(
             ObservedClaim(claim_id, key_of_film[(c.film, c.film_year)], v.page.source, v.page.url, stored.snapshot_id,
