@@ -64,7 +64,11 @@ def exception_reason(exc: BaseException, url: str, timeout: float | None = None)
         return f"timed out after {timeout:g}s" if timeout else "timed out"
     if isinstance(exc, IgnoreRequest):
         text = str(exc) or "request ignored"
-        return "forbidden by robots.txt" if text.lower().startswith("forbidden by robots.txt") else text
+        if text.lower().startswith("forbidden by robots.txt"):
+            return "forbidden by robots.txt"
+        if text == "max redirections reached":
+            return "too many redirects (a redirect loop?)"
+        return text
     if isinstance(exc, DownloadCancelledError):
         limit = _MAXSIZE.search(str(exc))
         if limit:

@@ -194,7 +194,7 @@ class SourcesSpider(Spider):
         """Whether a listed page is still worth (re)visiting: unknown pages always are, once."""
         if state is None:
             return True
-        born = published or state.first_seen_at.date()
+        born = published or state.published or state.first_seen_at.date()
         return born >= self._clock().date() - timedelta(days=source.revisit_days)
 
     def _wanted(self, source: SourceConfig, url: str, published: date | None, lastmod: date | None) -> bool:

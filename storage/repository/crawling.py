@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -31,6 +31,7 @@ class PageState:
     content_hash: str | None  # of the latest snapshot; None when nothing was stored yet
     first_seen_at: datetime
     last_checked_at: datetime | None
+    published: date | None = None  # the latest snapshot's published date (the page's, else its feed's)
 
 
 def page_states(s: Session, source_names: Iterable[str]) -> dict[tuple[str, str], PageState]:
@@ -41,15 +42,15 @@ def page_states(s: Session, source_names: Iterable[str]) -> dict[tuple[str, str]
     latest = latest_snapshots().subquery()
     stmt = (
         select(Source.name, Page.url, Page.etag, Page.last_modified, Snapshot.content_hash,
-               Page.first_seen_at, Page.last_checked_at)
+               Page.first_seen_at, Page.last_checked_at, Snapshot.published)
         .join(Source, Source.id == Page.source_id)
         .outerjoin(latest, latest.c.page_id == Page.id)
         .outerjoin(Snapshot, Snapshot.id == latest.c.id)
         .where(Source.name.in_(names))
     )
     return {
-        (name, url): PageState(etag, last_modified, digest, first_seen, checked)
-        for name, url, etag, last_modified, digest, first_seen, checked in s.execute(stmt)
+        (name, url): PageState(etag, last_modified, digest, first_seen, checked, published)
+        for name, url, etag, last_modified, digest, first_seen, checked, published in s.execute(stmt)
     }
 
 
