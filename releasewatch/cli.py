@@ -160,10 +160,12 @@ def report(since: str | None, film: str | None, types: tuple[str, ...], fmt: str
 
 @main.command()
 @click.option("--limit", default=20, show_default=True, help="How many recent runs to show.")
+@click.option("--per-source", is_flag=True, help="One row per source of each run: requested, fetched, 304, unchanged, new, failed (and why), claims, events, bytes, seconds.")
 @db_option
 @config_option
-def runs(limit: int, db: str | None, config_path: str | None) -> None:
+def runs(limit: int, per_source: bool, db: str | None, config_path: str | None) -> None:
     """List recent crawl runs with their counts."""
+    from releasewatch.crawl_output import print_run_sources
     from releasewatch.output import print_runs
     from storage.repository import list_runs
 
@@ -174,6 +176,30 @@ def runs(limit: int, db: str | None, config_path: str | None) -> None:
     except _errors() as exc:
         _fail(str(exc))
     print_runs(rows)
+    if per_source:
+        print_run_sources(rows)
+
+
+@main.command()
+@db_option
+@config_option
+def sources(db: str | None, config_path: str | None) -> None:
+    """Show each source's health: last success, last error, failed runs in a row, pages tracked.
+
+    A source is flagged BROKEN when it failed its last N runs ([crawl] broken_after, default 3),
+    or when its newest page versions stopped yielding any claim.
+    """
+    from releasewatch.crawl_output import print_sources
+    from storage.repository import source_health
+
+    try:
+        config = _load_config(config_path, required=False)
+        database = _database(db, config)
+        with database.session() as s:
+            rows = source_health(s, config.crawl.broken_after)
+    except _errors() as exc:
+        _fail(str(exc))
+    print_sources(rows, config.crawl.broken_after)
 
 
 @main.command()
