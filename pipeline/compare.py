@@ -42,13 +42,18 @@ def value_of(c: ObservedClaim) -> str:
     return c.claim.value or ""
 
 
+def cast_key(film_key: str, actor: str | None) -> tuple:
+    """The diff key of a cast claim: one per (film, actor), however the actor's name is written."""
+    return (film_key, "cast", name_key(actor or ""))
+
+
 def key_of(c: ObservedClaim) -> tuple:
     """DESIGN.md's diff key: (film, release_date, region, kind), (film, director), (film, cast, actor)."""
     field = c.claim.field
     if field == "release_date":
         return (c.film_key, field, c.claim.region, kind_of(c))
     if field == "cast":
-        return (c.film_key, field, name_key(c.claim.value or ""))
+        return cast_key(c.film_key, c.claim.value)
     return (c.film_key, field)
 
 

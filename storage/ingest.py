@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
+from pipeline.compare import cast_key
 from pipeline.model import Claim, Document, FetchedPage, ObservedClaim
 from pipeline.replay import ClaimState, SnapshotClaims, replay_into
 from storage import repository
@@ -54,6 +56,19 @@ def _film_keys(s: Session, ids: dict[tuple[str, int | None], int]) -> dict[tuple
     return {film: keys[film_id] for film, film_id in ids.items()}
 
 
+def _rows_the_replay_reads(rows: list[Row[Any]], versions: Sequence[PageVersion], pages: set[tuple[str, str]],
+                           key_of_film: dict[tuple[str, int | None], str]) -> Iterator[Row[Any]]:
+    """The current-claim rows the batch's replay can use (see pipeline.replay: a page's diff reads
+    its own keys and its films' dates and directors): every row of the batch's pages, and of other
+    pages every row but cast claims about actors none of the batch's pages names. Building claims
+    for rows the replay would drop costs more than reading them."""
+    actors = {cast_key(key_of_film[(c.film, c.film_year)], c.value) for v in versions for c in v.claims if c.field == "cast"}
+    actors |= {cast_key(r.film_key, r.value) for r in rows if r.field == "cast" and (r.source, r.url) in pages}
+    for r in rows:
+        if r.field != "cast" or (r.source, r.url) in pages or cast_key(r.film_key, r.value) in actors:
+            yield r
+
+
 def ingest_batch(s: Session, versions: Sequence[PageVersion], run_id: int | None, now: datetime,
                  timings: dict[str, float] | None = None) -> BatchOutcome:
     """Store new versions of pages with their claims, diff every film they touch, store the events.
@@ -68,13 +83,12 @@ def ingest_batch(s: Session, versions: Sequence[PageVersion], run_id: int | None
     film_ids = resolve_films(s, {(c.film, c.film_year) for v in versions for c in v.claims})
     key_of_film = _film_keys(s, film_ids)
     diff_started = clock()
-    films: set[str] = set(key_of_film.values())
-    for v in versions:
-        films |= repository.film_keys_of_page(s, v.page.source, v.page.url)
+    pages = {(v.page.source, v.page.url) for v in versions}
+    films: set[str] = set(key_of_film.values()) | repository.film_keys_of_pages(s, pages)
     state = ClaimState()
     by_page: dict[tuple[str, str], list[ObservedClaim]] = defaultdict(list)
-    for c in repository.current_claims(s, films):
-        by_page[(c.source, c.url)].append(c)
+    for row in _rows_the_replay_reads(repository.current_claim_rows(s, films), versions, pages, key_of_film):
+        by_page[(row.source, row.url)].append(repository.observed_claim(row))
     for page, claims in by_page.items():
         state.apply(page, tuple(claims))
     diff_seconds = clock() - diff_started

@@ -18,12 +18,21 @@ from storage.repository.ingest import (
     store_snapshot,
     sync_sources,
 )
-from storage.repository.queries import counts, current_claims, film_keys_of_page, list_events, list_runs
+from storage.repository.queries import (
+    counts,
+    current_claim_rows,
+    current_claims,
+    film_keys_of_page,
+    film_keys_of_pages,
+    list_events,
+    list_runs,
+    observed_claim,
+)
 from storage.repository.views import ClaimView, EventView, RunView, StoredSnapshot
 
 __all__ = [
     "ClaimView", "EventView", "RunView", "StoredSnapshot", "PageState", "SourceHealth", "page_states", "source_health",
-    "counts", "current_claims", "film_keys_of_page", "list_events", "list_runs",
+    "counts", "current_claim_rows", "current_claims", "film_keys_of_page", "film_keys_of_pages", "list_events", "list_runs", "observed_claim",
     "finish_run", "known_fingerprints", "last_content_hash", "record_failure", "record_unchanged", "resolve_film",
     "save_events", "start_run", "store_snapshot", "sync_sources", "sync_watchlist",
 ]

@@ -43,8 +43,9 @@ def page_id(s: Session, source: str, url: str) -> int | None:
     )
 
 
-def latest_snapshots(page: int | None = None) -> Select[Any]:
-    """The newest snapshot of every page (or of one page): (id, page_id), by fetch time, then insertion order."""
+def latest_snapshots(page: int | None = None, pages: Select[Any] | None = None) -> Select[Any]:
+    """The newest snapshot of every page (or of one page, or of the pages a subquery selects):
+    (id, page_id), by fetch time, then insertion order."""
     ranked = select(
         func.row_number().over(
             partition_by=Snapshot.page_id, order_by=(Snapshot.fetched_at.desc(), Snapshot.id.desc())
@@ -54,5 +55,7 @@ def latest_snapshots(page: int | None = None) -> Select[Any]:
     )
     if page is not None:
         ranked = ranked.where(Snapshot.page_id == page)
+    if pages is not None:
+        ranked = ranked.where(Snapshot.page_id.in_(pages))
     newest = ranked.subquery()
     return select(newest.c.id, newest.c.page_id).where(newest.c.rank == 1)

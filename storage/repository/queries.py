@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, func, select
+from sqlalchemy import Row, Select, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from pipeline.model import Claim, ObservedClaim
@@ -58,12 +58,8 @@ def observed_claim(r: Row[Any]) -> ObservedClaim:
     )
 
 
-def current_claims(s: Session, film_keys: Iterable[str] | None = None) -> list[ObservedClaim]:
-    """The claims of the latest snapshot of every page: what the sources say now, the diff's input.
-
-    With `film_keys`, only claims about those films (a film key or one of its alias keys), in
-    claim-id order so that the result is stable.
-    """
+def current_claim_rows(s: Session, film_keys: Iterable[str] | None = None) -> list[Row[Any]]:
+    """current_claims as rows of claims_with_context(), for callers that keep only some of them."""
     latest = latest_snapshots().subquery()
     stmt = claims_with_context().join(latest, latest.c.id == ClaimRow.snapshot_id).order_by(ClaimRow.id)
     if film_keys is not None:
@@ -71,21 +67,38 @@ def current_claims(s: Session, film_keys: Iterable[str] | None = None) -> list[O
         if not keys:
             return []
         stmt = stmt.where(film_ids_matching(keys))
-    return [observed_claim(r) for r in s.execute(stmt)]
+    return list(s.execute(stmt).all())
+
+
+def current_claims(s: Session, film_keys: Iterable[str] | None = None) -> list[ObservedClaim]:
+    """The claims of the latest snapshot of every page: what the sources say now, the diff's input.
+
+    With `film_keys`, only claims about those films (a film key or one of its alias keys), in
+    claim-id order so that the result is stable.
+    """
+    return [observed_claim(r) for r in current_claim_rows(s, film_keys)]
+
+
+def film_keys_of_pages(s: Session, pages: Iterable[tuple[str, str]]) -> frozenset[str]:
+    """The films the latest snapshots of these (source, url) pages had claims about; one query per 500 pages."""
+    wanted = sorted(set(pages))
+    keys: set[str] = set()
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        page_ids = select(Page.id).join(Source, Source.id == Page.source_id).where(
+            tuple_(Source.name, Page.url).in_(chunk))
+        latest = latest_snapshots(pages=page_ids).subquery()
+        keys.update(s.scalars(
+            select(Film.key).distinct()
+            .join(ClaimRow, ClaimRow.film_id == Film.id)
+            .join(latest, latest.c.id == ClaimRow.snapshot_id)
+        ))
+    return frozenset(keys)
 
 
 def film_keys_of_page(s: Session, source: str, url: str) -> frozenset[str]:
     """The films the page's latest snapshot had claims about (empty for an unknown page)."""
-    page = page_id(s, source, url)
-    if page is None:
-        return frozenset()
-    latest = latest_snapshots(page).subquery()
-    keys = s.scalars(
-        select(Film.key).distinct()
-        .join(ClaimRow, ClaimRow.film_id == Film.id)
-        .join(latest, latest.c.id == ClaimRow.snapshot_id)
-    )
-    return frozenset(keys)
+    return film_keys_of_pages(s, [(source, url)])
 
 
 def _claim_view(r: Row[Any]) -> ClaimView:
