@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import resource
 import sys
 from typing import Any
 from urllib.parse import urlsplit
@@ -120,6 +121,9 @@ def crawl(payload: dict[str, Any]) -> dict[str, Any]:
         for key in ("requested", "bytes"):
             mine[key] = int(stats.get(f"{STATS}/{src.name}/{key}", 0))
     counts.timings["fetch"] = float(stats.get("releasewatch/fetch_seconds", 0.0))
+    # ru_maxrss is in KiB on Linux; the extraction workers have exited by now, so RUSAGE_CHILDREN holds the largest.
+    counts.timings["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    counts.timings["peak_worker_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return counts.to_json()
 
 
