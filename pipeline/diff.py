@@ -264,7 +264,9 @@ def _conflict_events(before_claims: Sequence[ObservedClaim], now_claims: Sequenc
             details["outdated_value"] = stale
         events.append(_event("conflict", group, old, new, f"{assessment}: {said}", severity, **details))
     for group in before.keys() - now.keys():
-        events.append(_event("resolved", group, before[group].claims, [], "sources agree again"))
+        ended = before[group]
+        involved = [c for c in ended.claims if value_of(c) in {ended.anchor, *ended.outliers}]
+        events.append(_event("resolved", group, involved, [], "sources agree again"))
     return events
 
 

@@ -110,6 +110,8 @@ def _sides(claims: Sequence[ReportClaim]) -> str:
 def _old_new(e: ReportEvent) -> str:
     if e.type == "conflict":
         return _sides([*e.old, *e.new])
+    if e.type == "resolved":
+        return f"{_sides(e.old)} → agree"
     old = ", ".join(sorted({_value(c) for c in e.old}))
     new = ", ".join(sorted({_value(c) for c in e.new}))
     if e.type == "new":
