@@ -98,18 +98,20 @@ def _value(c: ReportClaim) -> str:
     return c.value or "?"
 
 
-def _sides(claims: Sequence[ReportClaim]) -> str:
-    """Each value with the sources that hold it: "2025-06-06 (studio, cinema) ≠ 2024-07-07 (fans)"."""
+def _sides(claims: Sequence[ReportClaim], established: Sequence[ReportClaim] = ()) -> str:
+    """Each value with the sources that hold it, most held first, then values already established:
+    "2025-06-06 (studio, cinema) ≠ 2024-07-07 (fans)"."""
     holders: dict[str, set[str]] = {}
     for c in claims:
         holders.setdefault(_value(c), set()).add(c.source)
-    ranked = sorted(holders.items(), key=lambda item: (-len(item[1]), item[0]))
+    seen = {_value(c) for c in established}
+    ranked = sorted(holders.items(), key=lambda item: (-len(item[1]), item[0] not in seen, item[0]))
     return " ≠ ".join(f"{value} ({', '.join(sorted(sources))})" for value, sources in ranked)
 
 
 def _old_new(e: ReportEvent) -> str:
     if e.type == "conflict":
-        return _sides([*e.old, *e.new])
+        return _sides([*e.old, *e.new], e.old)
     if e.type == "resolved":
         return f"{_sides(e.old)} → agree"
     old = ", ".join(sorted({_value(c) for c in e.old}))
