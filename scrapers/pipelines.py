@@ -4,7 +4,7 @@ Per page: a body whose hash equals the latest stored one is only recorded as che
 extraction); a 304 likewise. Otherwise the page is read and its claims extracted in a worker
 process (scrapers.extraction), so extraction uses every core while the crawl process downloads.
 Changed pages, checks and failures are then written in batches (`ingest_batch`: one query for the
-state before, the diff replayed in memory) on one database thread, every `RELEASEWATCH_BATCH_PAGES`
+state before, the diff replayed in memory) by one database worker (scrapers.storing), every `RELEASEWATCH_BATCH_PAGES`
 pages or `RELEASEWATCH_BATCH_SECONDS` seconds and at the end; a batch that fails is retried page
 by page, so one bad page never loses the others.
 
@@ -19,7 +19,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import Executor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -32,9 +32,8 @@ from pipeline.hashing import content_hash
 from pipeline.model import FetchedPage, WatchFilm
 from scrapers.extraction import Extracted, extract_page, extraction_pool
 from scrapers.items import FailureItem, NotModifiedItem, PageItem
-from storage import repository
-from storage.db import Database
-from storage.ingest import IngestOutcome, PageVersion, ingest_batch
+from scrapers.storing import Checked, Failed, Written, close_store, open_store, storage_worker, write_batch
+from storage.ingest import PageVersion
 
 logger = logging.getLogger(__name__)
 
@@ -85,24 +84,6 @@ def _failure_kind(reason: str) -> str:
     return "_".join(w.lower() for w in words) or "unknown"
 
 
-@dataclass(frozen=True, slots=True)
-class _Checked:
-    source: str
-    url: str
-    at: datetime
-    status: int
-    etag: str | None
-    last_modified: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class _Failed:
-    source: str
-    url: str
-    reason: str
-    at: datetime
-
-
 class StorePagePipeline:
     """Extract, diff and store every PageItem; record every check and failure (settings in from_crawler)."""
 
@@ -121,13 +102,12 @@ class StorePagePipeline:
         self.batch_seconds = batch_seconds
         self.source_names = source_names
         self.counts = CrawlCounts()
-        self.database: Database | None = None
         self._hashes: dict[tuple[str, str], str | None] = {}
         self._pool: Executor | None = None
-        self._db_thread: ThreadPoolExecutor | None = None
+        self._db_worker: Executor | None = None
         self._versions: list[PageVersion] = []
-        self._checked: list[_Checked] = []
-        self._failed: list[_Failed] = []
+        self._checked: list[Checked] = []
+        self._failed: list[Failed] = []
         self._flush_lock: asyncio.Lock | None = None
         self._last_flush = time.monotonic()
         self._started = time.monotonic()
@@ -155,19 +135,13 @@ class StorePagePipeline:
     async def open_spider(self) -> None:
         self._started = self._last_flush = time.monotonic()
         self._flush_lock = asyncio.Lock()
-        # One thread owns every database write: SQLite has one writer, and the reactor never blocks on SQL.
-        self._db_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="releasewatch-db")
+        # One worker owns every database call: SQLite has one writer, and the reactor never waits on SQL.
+        # A process when extraction has processes too, so that storing does not hold the reactor's GIL.
+        self._db_worker = storage_worker(in_process=self.workers > 0)
         if self.workers > 0:
             # Started now, so that the workers are ready by the time the first pages have arrived.
             self._pool = extraction_pool(self.workers, self.watchlist)
-        self._hashes = await self._in_db_thread(self._load_hashes)
-
-    def _load_hashes(self) -> dict[tuple[str, str], str | None]:
-        self.database = Database(self.database_url)
-        if not self.source_names:
-            return {}
-        with self.database.session() as s:
-            return {key: state.content_hash for key, state in repository.page_states(s, self.source_names).items()}
+        self._hashes = await self._in_db_worker(open_store, self.database_url, self.source_names)
 
     async def close_spider(self) -> None:
         try:
@@ -179,10 +153,9 @@ class StorePagePipeline:
         finally:
             if self._pool is not None:
                 self._pool.shutdown(wait=True, cancel_futures=True)
-            if self._db_thread is not None:
-                if self.database is not None:
-                    await self._in_db_thread(self.database.dispose)
-                self._db_thread.shutdown(wait=True)
+            if self._db_worker is not None:
+                await self._in_db_worker(close_store)
+                self._db_worker.shutdown(wait=True)
             elapsed = time.monotonic() - self._started
             self.counts.timings["wall"] = elapsed
 
@@ -190,7 +163,7 @@ class StorePagePipeline:
         if isinstance(item, PageItem):
             await self.store_page(item.page)
         elif isinstance(item, NotModifiedItem):
-            self._checked.append(_Checked(item.source, item.url, item.at, 304, item.etag, item.last_modified))
+            self._checked.append(Checked(item.source, item.url, item.at, 304, item.etag, item.last_modified))
             self._count_unchanged(item.source, item.url, "not_modified")
         elif isinstance(item, FailureItem):
             self.record_failure(item.source, item.url, item.reason, item.at)
@@ -205,7 +178,7 @@ class StorePagePipeline:
         self.counts.source(page.source)["fetched"] += 1
         if self._hashes.get(key) == digest:
             lower = {k.lower(): v for k, v in page.headers.items()}
-            self._checked.append(_Checked(page.source, page.url, page.fetched_at, page.status,
+            self._checked.append(Checked(page.source, page.url, page.fetched_at, page.status,
                                           lower.get("etag"), lower.get("last-modified")))
             self._count_unchanged(page.source, page.url, "unchanged")
             return
@@ -246,7 +219,7 @@ class StorePagePipeline:
         self._inc("pages_failed")
         self._inc(f"failures/{_failure_kind(reason)}")
         self._say(f"failed  {source}  {url}  {reason}")
-        self._failed.append(_Failed(source, url, reason, at))
+        self._failed.append(Failed(source, url, reason, at))
 
     def _count_unchanged(self, source: str, url: str, kind: str) -> None:
         self.counts.pages_unchanged += 1
@@ -274,10 +247,17 @@ class StorePagePipeline:
             self._last_flush = time.monotonic()
             if not (versions or checked or failed):
                 return
-            stored = await self._in_db_thread(self._write, versions, checked, failed)
-        for version, outcome in zip(versions, stored, strict=True):
+            written: Written = await self._in_db_worker(write_batch, self.run_id, versions, checked, failed, self.clock())
+        for key, seconds in written.timings.items():
+            self.counts.timings[key] = self.counts.timings.get(key, 0.0) + seconds
+        for warning in written.warnings:
+            self._say(f"warning  {warning}")
+        self._inc("failure_records_lost", written.records_lost)
+        for version, outcome in zip(versions, written.outcomes, strict=True):
             page = version.page
             if isinstance(outcome, str):
+                # Not stored: the next run must extract it again, not take it for unchanged.
+                self._hashes.pop((page.source, page.url), None)
                 self.record_failure(page.source, page.url, outcome, page.fetched_at)
                 continue
             self.counts.pages_fetched += 1
@@ -293,51 +273,9 @@ class StorePagePipeline:
             self._inc("events", outcome.events)
             self._say(f"fetched  {page.source}  {page.url}  {outcome.claims} claims, {outcome.events} events")
 
-    def _write(self, versions: list[PageVersion], checked: list[_Checked],
-               failed: list[_Failed]) -> list[IngestOutcome | str]:
-        """Store one batch; on any error, store it again one item per unit of work (runs on the db thread)."""
-        assert self.database is not None
-        now = self.clock()
-        timings = self.counts.timings
-        try:
-            with self.database.session() as s:
-                self._write_checks(s, checked, failed)
-                if not versions:
-                    return []
-                return list(ingest_batch(s, versions, self.run_id, now, timings).pages)
-        except Exception:
-            logger.warning("storing a batch of %d pages failed; storing them one by one", len(versions), exc_info=True)
-        for item in (*checked, *failed):
-            try:
-                with self.database.session() as s:
-                    self._write_checks(s, [item] if isinstance(item, _Checked) else [],
-                                       [item] if isinstance(item, _Failed) else [])
-            except Exception as exc:
-                self._inc("failure_records_lost")
-                self._say(f"warning  cannot record {item.url} in the database: {_one_line(exc)}")
-        results: list[IngestOutcome | str] = []
-        for version in versions:
-            try:
-                with self.database.session() as s:
-                    (outcome,) = ingest_batch(s, [version], self.run_id, now, timings).pages
-                results.append(outcome)
-            except Exception as exc:
-                logger.error("storing %s (%s) failed", version.page.url, version.page.source, exc_info=True)
-                self._hashes.pop((version.page.source, version.page.url), None)
-                results.append(f"cannot store page: {_one_line(exc)}")
-        return results
-
-    def _write_checks(self, s: Any, checked: list[_Checked], failed: list[_Failed]) -> None:
-        started = time.perf_counter()
-        for c in checked:
-            repository.record_unchanged(s, c.source, c.url, c.at, c.status, etag=c.etag, last_modified=c.last_modified)
-        for f in failed:
-            repository.record_failure(s, self.run_id, f.source, f.url, f.reason, f.at)
-        self.counts.timings["storage"] = self.counts.timings.get("storage", 0.0) + time.perf_counter() - started
-
-    async def _in_db_thread(self, fn: Callable[..., Any], *args: Any) -> Any:
-        assert self._db_thread is not None
-        return await asyncio.get_running_loop().run_in_executor(self._db_thread, fn, *args)
+    async def _in_db_worker(self, fn: Callable[..., Any], *args: Any) -> Any:
+        assert self._db_worker is not None
+        return await asyncio.wrap_future(self._db_worker.submit(fn, *args))
 
     # -- bookkeeping -------------------------------------------------------------------------
     def _touch(self, source: str) -> None:

@@ -44,8 +44,9 @@ HTTPERROR_ALLOW_ALL = True  # let 4xx/5xx reach the spider so each one is record
 
 # -- our components -----------------------------------------------------------------------------
 ITEM_PIPELINES = {"scrapers.pipelines.StorePagePipeline": 300}  # the ONE pipeline: extract, diff, store
+CONCURRENT_ITEMS = 4  # a page yields one item (and a few links): Scrapy starts this many tasks per response, 100 by default
 RELEASEWATCH_EXTRACT_WORKERS = None  # extraction processes; None: one per core, 0: extract in the crawl process itself
-RELEASEWATCH_BATCH_PAGES = 100  # pages stored and diffed per unit of work (ingest_batch)
+RELEASEWATCH_BATCH_PAGES = 250  # pages stored and diffed per unit of work (ingest_batch): bigger batches share the before-state query
 RELEASEWATCH_BATCH_SECONDS = 5.0  # ...or whatever arrived in this many seconds, so progress shows on slow crawls
 SPIDER_MODULES = ["scrapers.spiders"]  # where `scrapy list` finds our spiders
 NEWSPIDER_MODULE = "scrapers.spiders"  # where `scrapy genspider` would put a new one
