@@ -58,14 +58,20 @@ def structured_claims(objects: Sequence[dict[str, Any]], watchlist: Sequence[Wat
         if not isinstance(title, str) or not title.strip():
             continue
         film = _resolve(title.strip(), watchlist)
-        evidence = f"structured data: Movie \"{title.strip()}\""
+
+        def evidence(prop: str, value: str) -> str:
+            # No sentence states it: show the analyst the property that does.
+            return f'structured data (schema.org Movie "{title.strip()}"): {prop} = "{value}"'
+
         for name, _ in _names(movie.get("director")):
-            yield Claim(film=film, film_written=title, field="director", value=name, evidence=evidence,
-                        confidence=0.9, extractor="structured.director")
+            yield Claim(film=film, film_written=title, field="director", value=name,
+                        evidence=evidence("director", name), confidence=0.9, extractor="structured.director")
         for name, character in _names(movie.get("actor") or movie.get("actors")):
+            shown = f"{name} as {character}" if character else name
             yield Claim(film=film, film_written=title, field="cast", value=name, character=character,
-                        evidence=evidence, confidence=0.9, extractor="structured.actor")
-        released = movie.get("datePublished") or movie.get("releaseDate")
+                        evidence=evidence("actor", shown), confidence=0.9, extractor="structured.actor")
+        prop = "datePublished" if movie.get("datePublished") else "releaseDate"
+        released = movie.get(prop)
         if isinstance(released, str) and not movie.get("_screening"):
             m = re.match(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", released.strip())
             if m:
@@ -76,5 +82,6 @@ def structured_claims(objects: Sequence[dict[str, Any]], watchlist: Sequence[Wat
                     continue
                 yield Claim(film=film, film_written=title, field="release_date", value=value,
                             precision=win.precision, start=win.start, end=win.end,  # type: ignore[arg-type]
-                            status="current", kind="unspecified", evidence=evidence, confidence=0.85,
+                            status="current", kind="unspecified", evidence=evidence(prop, released.strip()),
+                            confidence=0.85,
                             extractor="structured.date_published")
