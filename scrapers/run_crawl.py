@@ -31,7 +31,7 @@ class _NotMaxSizeWarning(logging.Filter):
 
 def source_from_json(raw: dict[str, Any]) -> SourceConfig:
     """A SourceConfig from `dataclasses.asdict` output (lists back to tuples)."""
-    values = {k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()}
+    values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()}
     return SourceConfig(**values)
 
 
@@ -54,6 +54,7 @@ def politeness_settings(sources: list[SourceConfig]) -> dict[str, Any]:
                 slot["concurrency"] = min(slot.get("concurrency", source.concurrency), source.concurrency)
             if source.delay is not None:
                 slot["delay"] = max(slot.get("delay", source.delay), source.delay)
+                slot["jitter"] = 0  # the source asked for at least this delay; Scrapy's jitter would halve it at times
     return {"DOWNLOAD_SLOTS": slots} if slots else {}
 
 

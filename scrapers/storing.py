@@ -117,7 +117,8 @@ def write_batch(run_id: int | None, versions: list[PageVersion], checked: list[C
     except Exception as exc:
         logger.warning("storing a batch of %d pages failed; storing them one by one", len(versions), exc_info=True)
         written = Written(warnings=[f"a batch of {len(versions)} pages failed ({_one_line(exc)}); stored one by one"])
-    for item in (*checked, *failed):
+    items: list[Checked | Failed] = [*checked, *failed]
+    for item in items:
         try:
             with _database.session() as s:
                 _write_checks(s, run_id, [item] if isinstance(item, Checked) else [],

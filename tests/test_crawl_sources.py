@@ -258,3 +258,12 @@ def test_the_user_agent_names_the_configured_contact(db: Database, site: SampleS
                     films=(FILM,), crawl=CrawlConfig(contact=contact))
     run_crawl(config, db.url, settings_overrides=FAST)
     assert {h.get("User-Agent") for h in site.request_headers} == {f"releasewatch/0.1 (+{contact})"}
+
+
+def test_a_source_delay_spaces_its_requests_to_its_site(db: Database, site: SampleSite) -> None:
+    for i in range(3):
+        site.write(f"p{i}.html", article(f"P{i}"))
+    source = SourceConfig("slowly", "pages", tuple(site.url(f"p{i}.html") for i in range(3)), concurrency=1, delay=0.4)
+    assert crawl(db, source).pages_fetched == 3
+    times = [t for (_, p, _), t in zip(site.requests, site.request_times, strict=True) if p.startswith("/p")]
+    assert len(times) == 3 and all(b - a >= 0.35 for a, b in zip(times, times[1:]))

@@ -305,4 +305,4 @@ def test_per_source_concurrency_and_delay_become_download_slots_of_its_sites() -
                SourceConfig("b", "feed", ("https://b.example/feed",), delay=5.0),
                SourceConfig("c", "pages", ("https://c.example/",))]
     assert politeness_settings(sources) == {"DOWNLOAD_SLOTS": {
-        "a.example": {"concurrency": 1, "delay": 2.0}, "b.example": {"concurrency": 1, "delay": 5.0}}}
+        "a.example": {"concurrency": 1, "delay": 2.0, "jitter": 0}, "b.example": {"concurrency": 1, "delay": 5.0, "jitter": 0}}}

@@ -265,7 +265,7 @@ class SourcesSpider(Spider):
         self._inc(source, "bytes", len(response.body))
         latency = response.meta.get("download_latency")
         if latency is not None and self.crawler is not None:
-            self.crawler.stats.inc_value("releasewatch/fetch_seconds", float(latency))
+            self.crawler.stats.inc_value("releasewatch/fetch_seconds", float(latency))  # type: ignore[arg-type]
         if response.status == 304:
             lower = {k.lower(): v for k, v in headers.items()}
             yield NotModifiedItem(source, url, fetched_at, lower.get("etag"), lower.get("last-modified"))
