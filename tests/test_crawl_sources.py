@@ -258,6 +258,9 @@ def test_the_user_agent_names_the_configured_contact(db: Database, site: SampleS
                     films=(FILM,), crawl=CrawlConfig(contact=contact))
     run_crawl(config, db.url, settings_overrides=FAST)
     assert {h.get("User-Agent") for h in site.request_headers} == {f"releasewatch/0.1 (+{contact})"}
+    # gzip, deflate and brotli are asked for (and decompressed): pages are text and shrink several times.
+    assert all({"gzip", "deflate", "br"} <= {e.strip() for e in h.get("Accept-Encoding", "").split(",")}
+               for h in site.request_headers)
 
 
 def test_a_source_delay_spaces_its_requests_to_its_site(db: Database, site: SampleSite) -> None:

@@ -306,3 +306,15 @@ def test_per_source_concurrency_and_delay_become_download_slots_of_its_sites() -
                SourceConfig("c", "pages", ("https://c.example/",))]
     assert politeness_settings(sources) == {"DOWNLOAD_SLOTS": {
         "a.example": {"concurrency": 1, "delay": 2.0, "jitter": 0}, "b.example": {"concurrency": 1, "delay": 5.0, "jitter": 0}}}
+
+
+def test_child_sitemaps_older_than_the_revisit_window_are_skipped_once_the_source_is_known() -> None:
+    index = (b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+             b"<sitemap><loc>http://127.0.0.1:8000/2026-11.xml</loc><lastmod>2026-11-20</lastmod></sitemap>"
+             b"<sitemap><loc>http://127.0.0.1:8000/2019-01.xml</loc><lastmod>2019-01-31</lastmod></sitemap>"
+             b"<sitemap><loc>http://127.0.0.1:8000/undated.xml</loc></sitemap></sitemapindex>")
+    source = SourceConfig("s", "sitemap", (f"{SITE}/index.xml",), revisit_days=30)
+    first = SourcesSpider([source], clock=lambda: NOW)
+    assert len(page_urls(listing(first, f"{SITE}/index.xml", index))) == 3  # the first crawl reads the archive too
+    known = SourcesSpider([source], clock=lambda: NOW, known={("s", f"{SITE}/news/x.html"): state(days_old=400)})
+    assert [u.rsplit("/", 1)[1] for u in page_urls(listing(known, f"{SITE}/index.xml", index))] == ["2026-11.xml", "undated.xml"]
