@@ -190,34 +190,60 @@ class _GroupConflict:
     outliers: frozenset[str]
 
 
-def _anchor(field: str, holders: dict[str, set[str]]) -> str:
-    """The value the most sources can agree with (ties: the most precise, then the earliest value)."""
-    def support(value: str) -> int:
-        return len({s for other, sources in holders.items() if compatible_values(field, value, other) for s in sources})
+def _support(field: str, holders: dict[str, set[str]]) -> dict[str, int]:
+    """Per value: how many sources hold a value compatible with it.
 
-    return max(sorted(holders), key=lambda v: (support(v), precision_rank(v) if field == "release_date" else 0))
+    Release dates are split into days and coarser intervals: two different days never overlap, so
+    a day is supported by its own holders and by the coarse values around it, and the work grows
+    with days x coarse values, not with the square of all values (a much-covered film has hundreds
+    of distinct days in one group)."""
+    if field != "release_date":
+        # Equal values agree; a cast claim naming no role ("") agrees with every role.
+        if field != "cast" or "" not in holders:
+            return {v: len(sources) for v, sources in holders.items()}
+        everyone, anyone = set().union(*holders.values()), holders[""]
+        return {v: len(everyone if v == "" else sources | anyone) for v, sources in holders.items()}
+    spans = {v: window(v) for v in holders}
+    coarse = [v for v, w in spans.items() if w.precision != "day"]
+    support = {}
+    for value, w in spans.items():
+        sources = set(holders[value])
+        for other in coarse:
+            o = spans[other]
+            if o.start <= w.end and w.start <= o.end:
+                sources |= holders[other]
+        if w.precision != "day":
+            for other, o in spans.items():
+                if o.precision == "day" and w.start <= o.start <= w.end:
+                    sources |= holders[other]
+        support[value] = len(sources)
+    return support
 
 
-def _conflicts(claims: Sequence[ObservedClaim]) -> dict[tuple, _GroupConflict]:
-    """Per comparison group with a disagreement: its anchor and its outliers.
+def _disagreement(group: tuple, claims: tuple[ObservedClaim, ...], holders: dict[str, set[str]]) -> _GroupConflict | None:
+    """The group's anchor (the value the most sources can agree with; ties: the most precise, then
+    the earliest value) and its outliers (values that cannot be true with it, held by another
+    source); None when there is no disagreement between sources."""
+    if len(holders) < 2:
+        return None
+    field = group[1]
+    support = _support(field, holders)
+    anchor = max(sorted(holders), key=lambda v: (support[v], precision_rank(v) if field == "release_date" else 0))
+    outliers = frozenset(
+        v for v in holders
+        if not compatible_values(field, anchor, v) and len(holders[anchor] | holders[v]) > 1
+    )
+    return _GroupConflict(claims, anchor, outliers) if outliers else None
 
-    Compared value by value, not claim by claim: a group holds few distinct values however many
-    pages repeat them. A value only its anchor's own sources hold is no disagreement between sources.
-    """
-    found: dict[tuple, _GroupConflict] = {}
+
+def _holders(claims: Sequence[ObservedClaim]) -> dict[tuple, tuple[tuple[ObservedClaim, ...], dict[str, set[str]]]]:
+    """Per comparison group: its claims, and which sources hold each value."""
+    found = {}
     for group, cs in comparison_groups(claims).items():
         holders: dict[str, set[str]] = defaultdict(set)
         for c in cs:
             holders[value_of(c)].add(c.source)
-        if len(holders) < 2:
-            continue
-        anchor = _anchor(group[1], holders)
-        outliers = frozenset(
-            v for v in holders
-            if not compatible_values(group[1], anchor, v) and len(holders[anchor] | holders[v]) > 1
-        )
-        if outliers:
-            found[group] = _GroupConflict(tuple(cs), anchor, outliers)
+        found[group] = (tuple(cs), dict(holders))
     return found
 
 
@@ -239,11 +265,28 @@ def _outdated(sides: dict[str, list[ObservedClaim]]) -> str | None:
     return None
 
 
+def _changed_conflicts(before_claims: Sequence[ObservedClaim], now_claims: Sequence[ObservedClaim]
+                       ) -> tuple[dict[tuple, _GroupConflict], dict[tuple, _GroupConflict]]:
+    """_conflicts of both states, for the groups whose values or holders differ between them: a
+    group that holds the same values from the same sources has the same disagreement, or none."""
+    before_h, now_h = _holders(before_claims), _holders(now_claims)
+    before, now = {}, {}
+    for group in before_h.keys() | now_h.keys():
+        b, n = before_h.get(group), now_h.get(group)
+        if b and n and b[1] == n[1]:
+            continue
+        if b and (conflict := _disagreement(group, *b)):
+            before[group] = conflict
+        if n and (conflict := _disagreement(group, *n)):
+            now[group] = conflict
+    return before, now
+
+
 def _conflict_events(before_claims: Sequence[ObservedClaim], now_claims: Sequence[ObservedClaim]) -> list[Event]:
-    before, now = _conflicts(before_claims), _conflicts(now_claims)
+    before, now = _changed_conflicts(before_claims, now_claims)
     seen_before = {c.claim_id for c in before_claims}
     events = []
-    for group, conflict in now.items():
+    for group, conflict in sorted(now.items(), key=lambda item: str(item[0])):
         if not _is_news(group, before.get(group), conflict):
             continue
         involved_values = {conflict.anchor, *conflict.outliers}
@@ -263,7 +306,7 @@ def _conflict_events(before_claims: Sequence[ObservedClaim], now_claims: Sequenc
         if stale:
             details["outdated_value"] = stale
         events.append(_event("conflict", group, old, new, f"{assessment}: {said}", severity, **details))
-    for group in before.keys() - now.keys():
+    for group in sorted(before.keys() - now.keys(), key=str):
         ended = before[group]
         involved = [c for c in ended.claims if value_of(c) in {ended.anchor, *ended.outliers}]
         events.append(_event("resolved", group, involved, [], "sources agree again"))

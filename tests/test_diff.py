@@ -172,3 +172,20 @@ def test_a_new_outlier_is_news_even_while_a_conflict_stands():
 def test_change_kinds_and_their_wording(old, new, change, summary_end):
     (e,) = diff([date_claim("studio", old)], [date_claim("studio", new)])
     assert e.details["change"] == change and e.summary.endswith(summary_end)
+
+
+from pipeline.compare import compatible_values  # noqa: E402
+from pipeline.diff import _support  # noqa: E402
+
+DATE_VALUES = ["2024-07-07", "2024-07-08", "2024-07", "2024-summer", "2024-Q3", "2024-H2", "2024", "2025-06-06",
+               "2025", "2025-06", "2024-holidays", "2024-winter", "2025-02-01"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["release_date", "cast", "director"]),
+       st.dictionaries(st.integers(0, 12), st.sets(st.sampled_from("abcdef"), min_size=1), min_size=1))
+def test_support_counts_the_sources_of_every_compatible_value(field, picks):
+    values = DATE_VALUES if field == "release_date" else ["", "rooney", "eve macarro", "the director"]
+    holders = {values[i % len(values)]: sources for i, sources in picks.items()}
+    naive = {v: len({s for o, srcs in holders.items() if compatible_values(field, v, o) for s in srcs}) for v in holders}
+    assert _support(field, holders) == naive
