@@ -11,27 +11,15 @@ from pathlib import Path
 
 from rich.console import Console
 
-from pipeline.config import Config, SourceConfig
-from pipeline.model import WatchFilm
 from pipeline.report import render_text
 from releasewatch.output import print_crawl_summary, report_width
-from releasewatch.sample_server import SampleSite
+from releasewatch.sample_server import SAMPLE_SITE_DIR, SAMPLE_UPDATES, SampleSite, sample_config
 from scrapers.crawl import run_crawl
 from storage.db import Database
 from storage.repository import list_events
 
-SAMPLE_SITE = Path(__file__).resolve().parent / "sample_site"
-UPDATED_PAGE = "/fans/2026/03/salt-road-gets-a-release-date.html"
-UPDATED_VERSION = "v2/fans/2026/03/salt-road-gets-a-release-date.html"
-
-# (source name, trust, paths): four publications, one film.
-DEMO_SOURCES = (
-    ("northlight-studio", 0.95, ("/studio/news/the-salt-road-release-date.html",)),
-    ("reelhouse-cinemas", 0.8, ("/cinema/movies/the-salt-road.html",)),
-    ("frame-rate-fans", 0.4, (UPDATED_PAGE,)),
-    ("the-long-take", 0.6, ("/reviews/the-salt-road-review.html",)),
-)
-DEMO_FILMS = (WatchFilm("The Salt Road"),)
+#: The page the demo's fan site updates between the two crawls, and the file of its newer version.
+UPDATED_PAGE, UPDATED_VERSION = next(iter(SAMPLE_UPDATES.items()))
 # The sample site is local and tiny: no need to ease into it as AutoThrottle does with real sites.
 DEMO_SETTINGS = {"AUTOTHROTTLE_START_DELAY": 0.0, "DOWNLOAD_DELAY": 0.0}
 
@@ -43,14 +31,6 @@ def _reset(db_file: Path) -> None:
         Path(f"{db_file}{suffix}").unlink(missing_ok=True)
 
 
-def demo_config(site: SampleSite, database_url: str) -> Config:
-    sources = tuple(
-        SourceConfig(name, "pages", tuple(site.url(p) for p in paths), 6 * 3600, trust)
-        for name, trust, paths in DEMO_SOURCES
-    )
-    return Config(path="(demo)", database_url=database_url, sources=sources, films=DEMO_FILMS)
-
-
 def run_demo(db_file: Path) -> str:
     """Run the demo end to end; prints as it goes and returns the final report text."""
     db_file = db_file.resolve()
@@ -58,8 +38,8 @@ def run_demo(db_file: Path) -> str:
     url = f"sqlite:///{db_file}"
     database = Database(url)
     database.upgrade()
-    with SampleSite(SAMPLE_SITE) as site:
-        config = demo_config(site, url)
+    with SampleSite(SAMPLE_SITE_DIR) as site:
+        config = sample_config(site, url)
         console.print(f"[bold]releasewatch demo[/bold]: sample site at {site.url('/')}, database {db_file}")
         console.print("\n[bold]1. first crawl[/bold]")
         print_crawl_summary(run_crawl(config, url, settings_overrides=DEMO_SETTINGS))

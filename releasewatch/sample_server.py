@@ -43,6 +43,11 @@ SAMPLE_SOURCES: dict[str, tuple[str, ...]] = {
     "the-long-take": ("reviews/the-salt-road-review.html",),
 }
 
+#: How much each publication is trusted: a studio most, a fan site least.
+SAMPLE_TRUST: dict[str, float] = {
+    "northlight-press": 0.95, "reelhouse-cinemas": 0.8, "frame-rate": 0.4, "the-long-take": 0.6,
+}
+
 #: Pages whose site later updated them: path -> the file holding the newer version.
 SAMPLE_UPDATES: dict[str, str] = {
     "fans/2026/03/salt-road-gets-a-release-date.html": "v2/fans/2026/03/salt-road-gets-a-release-date.html",
@@ -353,7 +358,7 @@ class SampleSite:
 def sample_config(site: SampleSite, database_url: str = "sqlite:///releasewatch.db") -> Config:
     """A configuration watching the bundled sample site as served by `site` (for the demo)."""
     sources = tuple(
-        SourceConfig(name=name, kind="pages", urls=tuple(site.url(p) for p in paths))
+        SourceConfig(name=name, kind="pages", urls=tuple(site.url(p) for p in paths), trust=SAMPLE_TRUST[name])
         for name, paths in SAMPLE_SOURCES.items()
     )
     return Config(path="<sample site>", database_url=database_url, sources=sources, films=(SAMPLE_FILM,))

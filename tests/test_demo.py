@@ -7,6 +7,7 @@ from click.testing import CliRunner
 
 from releasewatch.cli import main
 from releasewatch.demo import UPDATED_PAGE, run_demo
+from releasewatch.sample_server import SAMPLE_SOURCES
 
 
 def test_demo_reports_a_conflict_and_a_change_with_evidence(tmp_path):
@@ -19,7 +20,8 @@ def test_demo_reports_a_conflict_and_a_change_with_evidence(tmp_path):
     changes = [e for e in events if e["type"] == "changed" and e["field"] == "release_date"]
     assert conflicts, "the fan page's outdated date should conflict with the studio's"
     assert len({*conflicts[0]["sources"]}) >= 2
-    assert changes and changes[0]["sources"] == ["frame-rate-fans"]
+    (fan_site,) = [name for name, paths in SAMPLE_SOURCES.items() if UPDATED_PAGE in paths]
+    assert changes and changes[0]["sources"] == [fan_site]
     change = changes[0]
     assert change["old"]["url"].endswith(UPDATED_PAGE) and change["new"]["url"].endswith(UPDATED_PAGE)
     assert change["old"]["value"] != change["new"]["value"]
