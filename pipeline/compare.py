@@ -100,10 +100,6 @@ def compatible_values(field: str, a: str, b: str) -> bool:
     return a == b
 
 
-def incompatible(a: ObservedClaim, b: ObservedClaim) -> bool:
-    return not compatible_values(a.claim.field, value_of(a), value_of(b))
-
-
 def precision_rank(value: str) -> int:
     try:
         return PRECISION_RANK[window(value).precision]

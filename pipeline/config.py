@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -73,7 +73,6 @@ class Config:
     database_url: str = DEFAULT_DATABASE_URL
     sources: tuple[SourceConfig, ...] = ()
     films: tuple[WatchFilm, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)
     crawl: CrawlConfig = CrawlConfig()
 
     def source(self, name: str) -> SourceConfig:
@@ -235,8 +234,7 @@ def parse_config(text: str, path: str = "releasewatch.toml") -> Config:
     if not isinstance(raw_films, list):
         raise ConfigError(path, "films", "must be an array of tables ([[films]])")
     films = tuple(_film(path, i, f) for i, f in enumerate(raw_films))
-    extra = {k: v for k, v in raw.items() if k in {"alerts", "scheduler", "crawl"}}
-    return Config(path, url, sources, films, extra, _crawl(path, raw.get("crawl", {})))
+    return Config(path, url, sources, films, _crawl(path, raw.get("crawl", {})))
 
 
 def load_config(path: str | Path) -> Config:

@@ -76,10 +76,3 @@ def window(value: str) -> ReleaseWindow:
         return ReleaseWindow(value, "season", date(year, first, 1), _month_end(year, last))
     return ReleaseWindow(value, "year", date(year, 1, 1), date(year, 12, 31))
 
-
-def day_value(d: date) -> str:
-    return d.isoformat()
-
-
-def month_value(year: int, month: int) -> str:
-    return f"{year:04d}-{month:02d}"

@@ -171,7 +171,7 @@ def _said_not_released(before: str) -> bool:
     if _ARTICLE_STAMP.match(before):
         return True
     said = _SAID_ON.search(before)
-    return bool(said) and not _RELEASE_VERB.search(said.group("between"))
+    return said is not None and not _RELEASE_VERB.search(said.group("between"))
 
 
 def release_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
