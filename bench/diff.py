@@ -143,7 +143,8 @@ def main() -> int:
         batch = ingest_batch(s, versions, None, at, timings)
     total = time.perf_counter() - start
     print(f"crawl of {args.crawl:,} pages stored and diffed in {total:.2f} s: incremental diff (state before the batch, "
-          f"replay) {timings['diff']:.2f} s  goal < 1 s; storage (films, snapshots, claims, {batch.events:,} events) "
+          f"replay) {timings['diff']:.2f} s (state {timings['diff_state']:.2f} s, replay {timings['diff_replay']:.2f} s)  "
+          f"goal < 1 s; storage (films, snapshots, claims, {batch.events:,} events) "
           f"{timings['storage']:.2f} s")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS: {peak:.0f} MB  goal < 500 MB")

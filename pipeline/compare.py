@@ -35,11 +35,16 @@ def kind_of(c: ObservedClaim) -> str:
 
 def value_of(c: ObservedClaim) -> str:
     """The compared value: release-date value, director name key, or a cast claim's character key."""
-    if c.claim.field == "cast":
-        return name_key(c.claim.character) if c.claim.character else ""
-    if c.claim.field == "director":
-        return name_key(c.claim.value or "")
-    return c.claim.value or ""
+    value = c.memo_value
+    if value is None:
+        if c.claim.field == "cast":
+            value = name_key(c.claim.character) if c.claim.character else ""
+        elif c.claim.field == "director":
+            value = name_key(c.claim.value or "")
+        else:
+            value = c.claim.value or ""
+        object.__setattr__(c, "memo_value", value)  # a cache on a frozen claim; see ObservedClaim
+    return value
 
 
 def cast_key(film_key: str, actor: str | None) -> tuple:
@@ -49,12 +54,17 @@ def cast_key(film_key: str, actor: str | None) -> tuple:
 
 def key_of(c: ObservedClaim) -> tuple:
     """DESIGN.md's diff key: (film, release_date, region, kind), (film, director), (film, cast, actor)."""
-    field = c.claim.field
-    if field == "release_date":
-        return (c.film_key, field, c.claim.region, kind_of(c))
-    if field == "cast":
-        return cast_key(c.film_key, c.claim.value)
-    return (c.film_key, field)
+    key = c.memo_key
+    if key is None:
+        field = c.claim.field
+        if field == "release_date":
+            key = (c.film_key, field, c.claim.region, kind_of(c))
+        elif field == "cast":
+            key = cast_key(c.film_key, c.claim.value)
+        else:
+            key = (c.film_key, field)
+        object.__setattr__(c, "memo_key", key)  # a cache on a frozen claim; see ObservedClaim
+    return key
 
 
 def primary_kinds(claims: Iterable[ObservedClaim]) -> dict[tuple[str, str | None], str]:

@@ -11,19 +11,24 @@ import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from pipeline.compare import comparison_groups, compatible_values, is_current, key_of, precision_rank, value_of, window
+from pipeline.compare import compatible_values, is_current, key_of, precision_rank, value_of, window
 from pipeline.model import Event, EventType, ObservedClaim
 
 PageKey = tuple[str, str]  # (source, url)
 
 
-@dataclass(frozen=True, slots=True)
-class _Slot:
-    """What one page says for one key: its values and the claims that say them."""
+class _Slot(NamedTuple):
+    """What one page says for one key: its values and the claims that say them.
+
+    A NamedTuple rather than a dataclass: a replay builds one per key and page at every snapshot."""
 
     values: frozenset[str]
     claims: tuple[ObservedClaim, ...]
+
+
+Slots = dict[tuple, dict[PageKey, _Slot]]  # key -> page -> what the page says for the key
 
 
 def _fingerprint(*parts: object) -> str:
@@ -34,12 +39,18 @@ def _current(claims: Iterable[ObservedClaim]) -> list[ObservedClaim]:
     return [c for c in claims if is_current(c)]
 
 
-def _slots(claims: Iterable[ObservedClaim]) -> dict[tuple, dict[PageKey, _Slot]]:
-    grouped: dict[tuple, dict[PageKey, list[ObservedClaim]]] = defaultdict(lambda: defaultdict(list))
+def _slots(claims: Iterable[ObservedClaim]) -> Slots:
+    grouped: dict[tuple, dict[PageKey, list[ObservedClaim]]] = {}
     for c in claims:
-        grouped[key_of(c)][(c.source, c.url)].append(c)
+        pages = grouped.setdefault(key_of(c), {})
+        page = (c.source, c.url)
+        said = pages.get(page)
+        if said is None:
+            pages[page] = [c]
+        else:
+            said.append(c)
     return {
-        key: {page: _Slot(frozenset(value_of(c) for c in cs), tuple(cs)) for page, cs in pages.items()}
+        key: {page: _Slot(frozenset(map(value_of, cs)), tuple(cs)) for page, cs in pages.items()}
         for key, pages in grouped.items()
     }
 
@@ -90,20 +101,24 @@ def _change_kind(old: Sequence[ObservedClaim], new: Sequence[ObservedClaim]) -> 
     return {"change": "revised"}
 
 
-def _page_claim_counts(slots: dict[tuple, dict[PageKey, _Slot]]) -> Counter[PageKey]:
+def _page_claim_counts(slots: Slots, only: PageKey | None) -> Counter[PageKey]:
     counts: Counter[PageKey] = Counter()
     for pages in slots.values():
+        if only is not None:
+            if only in pages:
+                counts[only] += len(pages[only].claims)
+            continue
         for page, slot in pages.items():
             counts[page] += len(slot.claims)
     return counts
 
 
-def _drifted(before: dict, now: dict) -> set[PageKey]:
+def _drifted(before: Slots, now: Slots, only: PageKey | None) -> set[PageKey]:
     """Pages that suddenly yield none or far fewer claims: a site redesign or a consent wall, not news.
 
     Their missing claims are a source problem to report, not a flood of `withdrawn` events.
     """
-    old, new = _page_claim_counts(before), _page_claim_counts(now)
+    old, new = _page_claim_counts(before, only), _page_claim_counts(now, only)
     return {page for page, n in old.items() if new[page] == 0 or (n >= 4 and new[page] < n / 2)}
 
 
@@ -134,21 +149,27 @@ def _changed_event(key: tuple, page: PageKey, old: _Slot, new: _Slot, qualified:
                   severity, **details)
 
 
-def _pages_by_film(slots: dict[tuple, dict[PageKey, _Slot]], field: str) -> dict[tuple[PageKey, str], set[tuple]]:
+def _pages_of(pages: dict[PageKey, _Slot], only: PageKey | None) -> Iterable[PageKey]:
+    if only is None:
+        return pages
+    return (only,) if only in pages else ()
+
+
+def _pages_by_film(slots: Slots, field: str, only: PageKey | None) -> dict[tuple[PageKey, str], set[tuple]]:
     found: dict[tuple[PageKey, str], set[tuple]] = defaultdict(set)
     for key, pages in slots.items():
         if key[1] == field:
-            for page in pages:
+            for page in _pages_of(pages, only):
                 found[(page, key[0])].add(key)
     return found
 
 
-def _changes(before: dict, now: dict) -> list[Event]:
+def _changes(before: Slots, now: Slots, only: PageKey | None) -> list[Event]:
     events = []
-    drifted = _drifted(before, now)
+    drifted = _drifted(before, now, only)
     handled: set[tuple[tuple, PageKey]] = set()  # (old key, page) pairs already told as a change
-    films_before = {(page, key[0]) for key, pages in before.items() for page in pages}
-    dates_before, dates_now = _pages_by_film(before, "release_date"), _pages_by_film(now, "release_date")
+    films_before = {(page, key[0]) for key, pages in before.items() for page in _pages_of(pages, only)}
+    dates_before, dates_now = _pages_by_film(before, "release_date", only), _pages_by_film(now, "release_date", only)
     for (page, film), new_keys in dates_now.items():
         old_keys = dates_before.get((page, film), set())
         for new_key in sorted(new_keys - old_keys, key=str):
@@ -162,11 +183,14 @@ def _changes(before: dict, now: dict) -> list[Event]:
                 events.append(_event("changed", new_key, [], slot.claims, f"{page[0]} now gives a date: {shown} (dated)",
                                      change="dated"))
     for key, old_pages in before.items():
-        for page, old in old_pages.items():
+        for page in _pages_of(old_pages, only):
             if page not in now.get(key, {}) and page not in drifted and (key, page) not in handled:
-                was = ", ".join(sorted({_describe(c) for c in old.claims}))
-                events.append(_event("withdrawn", key, old.claims, [], f"{page[0]} no longer says {was}"))
+                gone = old_pages[page].claims
+                was = ", ".join(sorted({_describe(c) for c in gone}))
+                events.append(_event("withdrawn", key, gone, [], f"{page[0]} no longer says {was}"))
     for key, pages in now.items():
+        if only is not None and only not in pages:
+            continue  # only `only`'s slots differ: a key it does not hold now is neither new nor changed
         old_pages = before.get(key, {})
         if not old_pages:
             new_claims = [c for slot in pages.values() for c in slot.claims]
@@ -220,7 +244,7 @@ def _support(field: str, holders: dict[str, set[str]]) -> dict[str, int]:
     return support
 
 
-def _disagreement(group: tuple, claims: tuple[ObservedClaim, ...], holders: dict[str, set[str]]) -> _GroupConflict | None:
+def _disagreement(group: tuple, holders: dict[str, set[str]]) -> tuple[str, frozenset[str]] | None:
     """The group's anchor (the value the most sources can agree with; ties: the most precise, then
     the earliest value) and its outliers (values that cannot be true with it, held by another
     source); None when there is no disagreement between sources."""
@@ -233,18 +257,51 @@ def _disagreement(group: tuple, claims: tuple[ObservedClaim, ...], holders: dict
         v for v in holders
         if not compatible_values(field, anchor, v) and len(holders[anchor] | holders[v]) > 1
     )
-    return _GroupConflict(claims, anchor, outliers) if outliers else None
+    return (anchor, outliers) if outliers else None
 
 
-def _holders(claims: Sequence[ObservedClaim]) -> dict[tuple, tuple[tuple[ObservedClaim, ...], dict[str, set[str]]]]:
-    """Per comparison group: its claims, and which sources hold each value."""
-    found = {}
-    for group, cs in comparison_groups(claims).items():
-        holders: dict[str, set[str]] = defaultdict(set)
-        for c in cs:
-            holders[value_of(c)].add(c.source)
-        found[group] = (tuple(cs), dict(holders))
-    return found
+def _primary_kinds(slots: Slots) -> dict[tuple[str, str | None], str]:
+    """pipeline.compare.primary_kinds, read off the slots."""
+    sources: dict[tuple, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for key, pages in slots.items():
+        if key[1] == "release_date" and key[3] != "unspecified":
+            sources[(key[0], key[2])][key[3]].update(page[0] for page in pages)
+    return {
+        group: max(kinds, key=lambda k: (len(kinds[k]), k == "theatrical", k))
+        for group, kinds in sources.items()
+    }
+
+
+def _grouping(slots: Slots) -> dict[tuple, tuple]:
+    """The comparison group of every key (pipeline.compare.group_of)."""
+    primary = _primary_kinds(slots)
+    return {
+        key: (key[0], "release_date", key[2], primary.get((key[0], key[2]), "unspecified"))
+        if key[1] == "release_date" and key[3] == "unspecified" else key
+        for key in slots
+    }
+
+
+def _holders(slots: Slots, grouping: dict[tuple, tuple], wanted: set[tuple] | None
+             ) -> dict[tuple, tuple[list[tuple], dict[str, set[str]]]]:
+    """Per comparison group (all, or the `wanted` ones): its keys, and which sources hold each value."""
+    members: dict[tuple, list[tuple]] = {}
+    holders: dict[tuple, dict[str, set[str]]] = {}
+    for key, pages in slots.items():
+        group = grouping[key]
+        if wanted is not None and group not in wanted:
+            continue
+        found = holders.setdefault(group, {})
+        members.setdefault(group, []).append(key)
+        for page, slot in pages.items():
+            for value in slot.values:
+                found.setdefault(value, set()).add(page[0])
+    return {group: (members[group], found) for group, found in holders.items()}
+
+
+def _conflict(slots: Slots, keys: list[tuple], found: tuple[str, frozenset[str]]) -> _GroupConflict:
+    claims = tuple(c for key in keys for slot in slots[key].values() for c in slot.claims)
+    return _GroupConflict(claims, *found)
 
 
 def _is_news(group: tuple, before: _GroupConflict | None, now: _GroupConflict) -> bool:
@@ -265,26 +322,41 @@ def _outdated(sides: dict[str, list[ObservedClaim]]) -> str | None:
     return None
 
 
-def _changed_conflicts(before_claims: Sequence[ObservedClaim], now_claims: Sequence[ObservedClaim]
+def _groups_of_page(before: Slots, now: Slots, before_groups: dict[tuple, tuple], now_groups: dict[tuple, tuple],
+                    page: PageKey) -> set[tuple]:
+    """The groups whose claims can differ when only `page` changed: those it is in on either side,
+    and those a key moved into or out of (its page changed a region's primary kind)."""
+    found = {before_groups[k] for k, pages in before.items() if page in pages}
+    found |= {now_groups[k] for k, pages in now.items() if page in pages}
+    for key, group in before_groups.items():
+        moved = now_groups.get(key)
+        if moved is not None and moved != group:
+            found |= {group, moved}
+    return found
+
+
+def _changed_conflicts(before_slots: Slots, now_slots: Slots, only: PageKey | None
                        ) -> tuple[dict[tuple, _GroupConflict], dict[tuple, _GroupConflict]]:
     """_conflicts of both states, for the groups whose values or holders differ between them: a
     group that holds the same values from the same sources has the same disagreement, or none."""
-    before_h, now_h = _holders(before_claims), _holders(now_claims)
+    before_groups, now_groups = _grouping(before_slots), _grouping(now_slots)
+    wanted = None if only is None else _groups_of_page(before_slots, now_slots, before_groups, now_groups, only)
+    before_h = _holders(before_slots, before_groups, wanted)
+    now_h = _holders(now_slots, now_groups, wanted)
     before, now = {}, {}
     for group in before_h.keys() | now_h.keys():
         b, n = before_h.get(group), now_h.get(group)
         if b and n and b[1] == n[1]:
             continue
-        if b and (conflict := _disagreement(group, *b)):
-            before[group] = conflict
-        if n and (conflict := _disagreement(group, *n)):
-            now[group] = conflict
+        if b and (found := _disagreement(group, b[1])):
+            before[group] = _conflict(before_slots, b[0], found)
+        if n and (found := _disagreement(group, n[1])):
+            now[group] = _conflict(now_slots, n[0], found)
     return before, now
 
 
-def _conflict_events(before_claims: Sequence[ObservedClaim], now_claims: Sequence[ObservedClaim]) -> list[Event]:
-    before, now = _changed_conflicts(before_claims, now_claims)
-    seen_before = {c.claim_id for c in before_claims}
+def _conflict_events(before_slots: Slots, now_slots: Slots, new_ids: set[int], only: PageKey | None) -> list[Event]:
+    before, now = _changed_conflicts(before_slots, now_slots, only)
     events = []
     for group, conflict in sorted(now.items(), key=lambda item: str(item[0])):
         if not _is_news(group, before.get(group), conflict):
@@ -294,8 +366,8 @@ def _conflict_events(before_claims: Sequence[ObservedClaim], now_claims: Sequenc
         sides: dict[str, list[ObservedClaim]] = defaultdict(list)
         for c in involved:
             sides[value_of(c)].append(c)
-        old = [c for c in involved if c.claim_id in seen_before]
-        new = [c for c in involved if c.claim_id not in seen_before]
+        old = [c for c in involved if c.claim_id not in new_ids]
+        new = [c for c in involved if c.claim_id in new_ids]
         said = "; ".join(
             f"{', '.join(sorted({c.source for c in cs}))}: {_describe(cs[0])}" for _, cs in sorted(sides.items())
         )
@@ -313,9 +385,39 @@ def _conflict_events(before_claims: Sequence[ObservedClaim], now_claims: Sequenc
     return events
 
 
+def _events(before: Slots, now: Slots, new_ids: set[int], only: PageKey | None) -> list[Event]:
+    return _changes(before, now, only) + _conflict_events(before, now, new_ids, only)
+
+
 def diff(before: Sequence[ObservedClaim], now: Sequence[ObservedClaim]) -> list[Event]:
     """Events that take `before` to `now`; empty when nothing changed."""
     before_current, now_current = _current(before), _current(now)
-    events = _changes(_slots(before_current), _slots(now_current))
-    events += _conflict_events(before_current, now_current)
-    return events
+    new_ids = {c.claim_id for c in now_current} - {c.claim_id for c in before_current}
+    return _events(_slots(before_current), _slots(now_current), new_ids, None)
+
+
+def _merged(*parts: Slots) -> Slots:
+    """The slots of the parts' claims put one after the other (each page is in one part only)."""
+    first, *rest = parts
+    merged = dict(first)
+    for part in rest:
+        for key, pages in part.items():
+            held = merged.get(key)
+            merged[key] = pages if held is None else {**held, **pages}
+    return merged
+
+
+def diff_page(page: PageKey, lower: Sequence[ObservedClaim], old: Sequence[ObservedClaim],
+              new: Sequence[ObservedClaim], upper: Sequence[ObservedClaim]) -> list[Event]:
+    """diff([*lower, *old, *upper], [*lower, *new, *upper]): one page's claims went from `old` to
+    `new` while the other pages' (`lower` and `upper`, which hold none of its claims) stayed.
+
+    What a replay asks at every stored snapshot. The same events come out; the other pages' claims
+    are grouped once for both sides, and only the keys and groups the page is in are examined.
+    """
+    lower_slots, upper_slots = _slots(_current(lower)), _slots(_current(upper))
+    old_current, new_current = _current(old), _current(new)
+    before = _merged(lower_slots, _slots(old_current), upper_slots)
+    now = _merged(lower_slots, _slots(new_current), upper_slots)
+    new_ids = {c.claim_id for c in new_current} - {c.claim_id for c in old_current}
+    return _events(before, now, new_ids, page)

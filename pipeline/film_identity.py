@@ -16,8 +16,10 @@ _LEADING_ARTICLE = re.compile(r"^(the|a|an) ")
 
 def film_key(title: str, year: int | None = None) -> str:
     """'BALLERINA' -> 'ballerina'; 'The Batman' -> 'batman'; with a year: 'ballerina (2025)'."""
-    text = unicodedata.normalize("NFKD", title)
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = title
+    if not text.isascii():  # ASCII has no accents to strip: the common case skips the slow part
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = text.casefold()
     text = text.replace("&", " and ")
     text = _NON_WORD.sub(" ", text)
     text = _SPACE.sub(" ", text).strip()

@@ -28,6 +28,7 @@ class FetchedPage:
     body: bytes
     fetched_at: datetime
     published_hint: date | None = None  # e.g. a feed entry's date
+    cut_off_at: int | None = None  # the page was larger: `body` holds only its first this many bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +122,10 @@ class ObservedClaim:
     seen_at: datetime
     claim: Claim
     published: date | None = None
+    # pipeline.compare's key_of and value_of, remembered on first use: a replay asks them of the
+    # same claim at every snapshot that touches its film. Not part of equality or the repr.
+    memo_key: tuple | None = dataclass_field(default=None, init=False, compare=False, repr=False)
+    memo_value: str | None = dataclass_field(default=None, init=False, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pipeline.compare import key_of
-from pipeline.diff import diff
+from pipeline.diff import diff_page
 from pipeline.model import Event, ObservedClaim
 
 PageKey = tuple[str, str]
-WHOLE_FILM_FIELDS = ("release_date", "director")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,10 +46,18 @@ class ClaimState:
     def films_of(self, page: PageKey) -> set[str]:
         return {c.film_key for c in self.claims_of(page)}
 
-    def claims_for(self, films: Iterable[str]) -> list[ObservedClaim]:
-        films = set(films)
-        pages = set().union(*(self._pages_by_film.get(f, set()) for f in films)) if films else set()
-        return [c for page in sorted(pages) for c in self._by_page[page] if c.film_key in films]
+    def claims_around(self, page: PageKey, films: set[str]) -> tuple[list[ObservedClaim], list[ObservedClaim]]:
+        """The other pages' claims about `films`, page by page in page order, split where `page`
+        sorts: the claims its own go between."""
+        before: list[ObservedClaim] = []
+        after: list[ObservedClaim] = []
+        for other in self._pages_of(films):
+            if other != page:
+                (before if other < page else after).extend(c for c in self._by_page[other] if c.film_key in films)
+        return before, after
+
+    def _pages_of(self, films: set[str]) -> list[PageKey]:
+        return sorted(set().union(*(self._pages_by_film.get(f, ()) for f in films))) if films else []
 
     def claims_of(self, page: PageKey) -> tuple[ObservedClaim, ...]:
         return self._by_page.get(page, ())
@@ -64,13 +71,18 @@ class ClaimState:
 
 
 def _relevant(claims: list[ObservedClaim], touched: set[tuple]) -> list[ObservedClaim]:
-    """The claims whose events one page can change: its own keys, and every release date and
-    director of its films (their comparison groups depend on all of a film's claims).
+    """The claims whose events one page can change: those of its own keys, and every release date
+    of a film and region it dates (a region's comparison groups depend on all of its dates: claims
+    without a kind join the kind most sources give).
 
     Other keys hold the same claims before and after the page, so the diff would find nothing there;
     leaving them out keeps a page's diff small however much is known about its films.
     """
-    return [c for c in claims if c.claim.field in WHOLE_FILM_FIELDS or key_of(c) in touched]
+    regions = {(key[0], key[2]) for key in touched if key[1] == "release_date"}
+    return [
+        c for c in claims
+        if (c.claim.field == "release_date" and (c.film_key, c.claim.region) in regions) or key_of(c) in touched
+    ]
 
 
 def replay(history: Iterable[SnapshotClaims]) -> list[ReplayedEvent]:
@@ -83,10 +95,12 @@ def replay_into(state: ClaimState, history: Iterable[SnapshotClaims]) -> list[Re
     found: list[ReplayedEvent] = []
     for snap in history:
         page = (snap.source, snap.url)
-        touched = {key_of(c) for c in (*state.claims_of(page), *snap.claims)}
+        old = state.claims_of(page)
+        touched = {key_of(c) for c in (*old, *snap.claims)}
         films = {key[0] for key in touched}
-        before = _relevant(state.claims_for(films), touched)
+        # The other pages say the same before and after: gather their claims once, around the page's.
+        lower, upper = (_relevant(side, touched) for side in state.claims_around(page, films))
         state.apply(page, snap.claims)
-        after = _relevant(state.claims_for(films), touched)
-        found += [ReplayedEvent(e, snap.snapshot_id, snap.fetched_at) for e in diff(before, after)]
+        events = diff_page(page, lower, old, snap.claims, upper)
+        found += [ReplayedEvent(e, snap.snapshot_id, snap.fetched_at) for e in events]
     return found

@@ -3,38 +3,30 @@
 The snapshots, their claims and the events they cause are written in the caller's transaction, so
 a failure leaves the database as it was: nothing half-stored, nothing lost, nothing duplicated.
 
-A batch costs one query for the state before it, whatever its size; its snapshots are then
-replayed in memory one by one, exactly as `rediff` replays history, so a batch, page-by-page
-ingestion and a full recompute all yield the same events.
+A batch costs a few queries for the state before it, whatever its size (the current claims the
+replay can use, without their evidence text); its snapshots are then replayed in memory one by
+one, exactly as `rediff` replays history, so a batch, page-by-page ingestion and a full recompute
+all yield the same events.
 """
 from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pipeline.compare import cast_key
 from pipeline.model import Claim, Document, FetchedPage, ObservedClaim
 from pipeline.replay import ClaimState, SnapshotClaims, replay_into
 from storage import repository
+from storage.gcpause import gc_paused
 from storage.models import Film
 from storage.repository.films import resolve_films
-
-
-@dataclass(frozen=True, slots=True)
-class PageVersion:
-    """One changed page to store: what was fetched, what it says, and its content hash."""
-
-    page: FetchedPage
-    document: Document
-    claims: Sequence[Claim]
-    content_hash: str
+from storage.repository.views import PageVersion
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,68 +48,65 @@ def _film_keys(s: Session, ids: dict[tuple[str, int | None], int]) -> dict[tuple
     return {film: keys[film_id] for film, film_id in ids.items()}
 
 
-def _rows_the_replay_reads(rows: list[Row[Any]], versions: Sequence[PageVersion], pages: set[tuple[str, str]],
-                           key_of_film: dict[tuple[str, int | None], str]) -> Iterator[Row[Any]]:
-    """The current-claim rows the batch's replay can use (see pipeline.replay: a page's diff reads
-    its own keys and its films' dates and directors): every row of the batch's pages, and of other
-    pages every row but cast claims about actors none of the batch's pages names. Building claims
-    for rows the replay would drop costs more than reading them."""
-    actors = {cast_key(key_of_film[(c.film, c.film_year)], c.value) for v in versions for c in v.claims if c.field == "cast"}
-    actors |= {cast_key(r.film_key, r.value) for r in rows if r.field == "cast" and (r.source, r.url) in pages}
-    for r in rows:
-        if r.field != "cast" or (r.source, r.url) in pages or cast_key(r.film_key, r.value) in actors:
-            yield r
-
-
 def ingest_batch(s: Session, versions: Sequence[PageVersion], run_id: int | None, now: datetime,
                  timings: dict[str, float] | None = None) -> BatchOutcome:
     """Store new versions of pages with their claims, diff every film they touch, store the events.
 
     The films compared are those each page spoke about before and those it speaks about now, so a
     claim that disappears is seen as well as one that appears. With `timings`, the seconds spent
-    storing (films, snapshots, claims, events) and diffing (reading the state before, replaying)
-    are added to its "storage" and "diff" entries, for the crawl's run record and the benchmark.
+    storing (films, snapshots, claims, events) and diffing are added to its "storage" and "diff"
+    entries, the diff's two parts (reading the state before, replaying) to "diff_state" and
+    "diff_replay", for the crawl's run record and the benchmarks.
     """
+    with gc_paused():
+        return _ingest_batch(s, versions, run_id, now, timings)
+
+
+def _ingest_batch(s: Session, versions: Sequence[PageVersion], run_id: int | None, now: datetime,
+                  timings: dict[str, float] | None) -> BatchOutcome:
     clock = time.perf_counter
     started = clock()
     film_ids = resolve_films(s, {(c.film, c.film_year) for v in versions for c in v.claims})
     key_of_film = _film_keys(s, film_ids)
     diff_started = clock()
     pages = {(v.page.source, v.page.url) for v in versions}
-    films: set[str] = set(key_of_film.values()) | repository.film_keys_of_pages(s, pages)
+    films = set(key_of_film.values()) | repository.film_keys_of_pages(s, pages)
+    # What the replay reads (pipeline.replay): the batch pages' own keys and the release dates of
+    # their films; cast claims of actors no batch page names would be read and built for nothing.
+    actors = {cast_key(key_of_film[(c.film, c.film_year)], c.value) for v in versions for c in v.claims if c.field == "cast"}
     state = ClaimState()
     by_page: dict[tuple[str, str], list[ObservedClaim]] = defaultdict(list)
-    for row in _rows_the_replay_reads(repository.current_claim_rows(s, films), versions, pages, key_of_film):
-        by_page[(row.source, row.url)].append(repository.observed_claim(row))
+    for claim in repository.current_claims_for_diff(s, films, pages=pages, actors=actors):
+        by_page[(claim.source, claim.url)].append(claim)
     for page, claims in by_page.items():
         state.apply(page, tuple(claims))
-    diff_seconds = clock() - diff_started
-    history = []
-    outcomes = []
-    for v in versions:
-        stored = repository.store_snapshot(s, v.page, v.document, v.claims, v.content_hash, film_ids)
-        published = v.document.published or v.page.published_hint
-        observed = tuple(
-            ObservedClaim(claim_id, key_of_film[(c.film, c.film_year)], v.page.source, v.page.url, stored.snapshot_id,
-                          v.page.fetched_at, c, published)
-            for claim_id, c in zip(stored.claim_ids, v.claims, strict=True)
-        )
-        history.append(SnapshotClaims(v.page.source, v.page.url, stored.snapshot_id, v.page.fetched_at, observed))
-        outcomes.append((stored, len(stored.claim_ids)))
+    state_seconds = clock() - diff_started
+    stored = repository.store_snapshots(s, versions, film_ids)
+    history = [
+        SnapshotClaims(v.page.source, v.page.url, st.snapshot_id, v.page.fetched_at, tuple(
+            ObservedClaim(claim_id, key_of_film[(c.film, c.film_year)], v.page.source, v.page.url, st.snapshot_id,
+                          v.page.fetched_at, c, v.document.published or v.page.published_hint)
+            for claim_id, c in zip(st.claim_ids, v.claims, strict=True)
+        ))
+        for v, st in zip(versions, stored, strict=True)
+    ]
     diff_started = clock()
     replayed = replay_into(state, history)
     known = repository.known_fingerprints(s, {r.event.fingerprint for r in replayed})
-    diff_seconds += clock() - diff_started
-    total = repository.save_events(s, [r.event for r in replayed], run_id, now)
+    replay_seconds = clock() - diff_started
+    total = repository.save_events(s, [r.event for r in replayed], run_id, now, known=known)
     if timings is not None:
-        timings["diff"] = timings.get("diff", 0.0) + diff_seconds
-        timings["storage"] = timings.get("storage", 0.0) + (clock() - started - diff_seconds)
+        diff_seconds = state_seconds + replay_seconds
+        for key, seconds in (("diff", diff_seconds), ("diff_state", state_seconds), ("diff_replay", replay_seconds),
+                             ("storage", clock() - started - diff_seconds)):
+            timings[key] = timings.get(key, 0.0) + seconds
     per_snapshot: dict[int, int] = defaultdict(int)
+    counted = set(known)
     for r in replayed:
-        if r.event.fingerprint not in known:
-            known.add(r.event.fingerprint)
+        if r.event.fingerprint not in counted:
+            counted.add(r.event.fingerprint)
             per_snapshot[r.snapshot_id] += 1
-    return BatchOutcome(tuple(IngestOutcome(st.snapshot_id, n, per_snapshot[st.snapshot_id]) for st, n in outcomes), total)
+    return BatchOutcome(tuple(IngestOutcome(st.snapshot_id, len(st.claim_ids), per_snapshot[st.snapshot_id]) for st in stored), total)
 
 
 def ingest_page(s: Session, page: FetchedPage, document: Document, claims: Sequence[Claim],

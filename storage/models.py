@@ -74,6 +74,9 @@ class Page(Base):
     etag: Mapped[LongText | None]
     last_modified: Mapped[LongText | None]
     last_error: Mapped[LongText | None]
+    # The newest snapshot (by fetch time, then id), kept by storage; see migration 0004 for why it
+    # is not a foreign key. None until a version of the page is stored.
+    latest_snapshot_id: Mapped[int | None] = mapped_column(index=True)
 
 
 class Snapshot(Base):
@@ -212,3 +215,22 @@ class FetchFailure(Base):
     url: Mapped[Url]
     reason: Mapped[LongText]
     at: Mapped[datetime]
+
+
+class Listing(Base):
+    """A feed, sitemap or robots.txt a source is read through, and what its last fetch left behind
+    for the next one (0005): validators for a conditional request, and the listings it named (the
+    child sitemaps of an index, the sitemaps of a robots.txt), which a 304 does not repeat."""
+
+    __tablename__ = "listings"
+    __table_args__ = (UniqueConstraint("source_id", "url"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    url: Mapped[Url]
+    etag: Mapped[LongText | None]
+    last_modified: Mapped[LongText | None]
+    # [[url, lastmod ISO date or null], ...]: what the listing named the last time it was read
+    children: Mapped[JsonList] = mapped_column(default=list, server_default="[]")
+    last_checked_at: Mapped[datetime | None]
+    last_status: Mapped[int | None]

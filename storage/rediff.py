@@ -16,6 +16,7 @@ from pipeline.replay import replay
 from storage.models import EventRow
 from storage.repository import save_events
 from storage.repository.history import load_history
+from storage.gcpause import gc_paused
 
 CHUNK = 500  # ids per UPDATE ... IN (...)
 
@@ -31,8 +32,9 @@ class RediffOutcome:
 
 def rediff(s: Session, now: datetime) -> RediffOutcome:
     """Replay the whole history through the diff and store what is new (in the caller's unit of work)."""
-    history = load_history(s)
-    events = {r.event.fingerprint: r.event for r in replay(history)}
+    with gc_paused():
+        history = load_history(s)
+        events = {r.event.fingerprint: r.event for r in replay(history)}
     stored = dict(s.execute(select(EventRow.fingerprint, EventRow.id)).tuples().all())
     added = save_events(s, list(events.values()), None, now)
     stale = tuple(sorted(event_id for fingerprint, event_id in stored.items() if fingerprint not in events))

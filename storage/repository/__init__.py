@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from storage.repository.crawling import PageState, SourceHealth, page_states, source_health
 from storage.repository.films import resolve_film, sync_watchlist
+from storage.repository.listings import ListingCheck, ListingState, listing_states, record_listings
+from storage.repository.snapshots import store_snapshots
 from storage.repository.ingest import (
     finish_run,
     known_fingerprints,
@@ -20,8 +22,8 @@ from storage.repository.ingest import (
 )
 from storage.repository.queries import (
     counts,
-    current_claim_rows,
     current_claims,
+    current_claims_for_diff,
     film_keys_of_page,
     film_keys_of_pages,
     list_events,
@@ -32,7 +34,8 @@ from storage.repository.views import ClaimView, EventView, RunView, StoredSnapsh
 
 __all__ = [
     "ClaimView", "EventView", "RunView", "StoredSnapshot", "PageState", "SourceHealth", "page_states", "source_health",
-    "counts", "current_claim_rows", "current_claims", "film_keys_of_page", "film_keys_of_pages", "list_events", "list_runs", "observed_claim",
+    "counts", "current_claims", "current_claims_for_diff", "film_keys_of_page", "film_keys_of_pages", "list_events", "list_runs", "observed_claim",
     "finish_run", "known_fingerprints", "last_content_hash", "record_failure", "record_unchanged", "resolve_film",
-    "save_events", "start_run", "store_snapshot", "sync_sources", "sync_watchlist",
+    "save_events", "start_run", "store_snapshot", "store_snapshots", "sync_sources", "sync_watchlist",
+    "ListingCheck", "ListingState", "listing_states", "record_listings",
 ]

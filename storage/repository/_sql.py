@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select, text
+from sqlalchemy import insert as insert_statement
 from sqlalchemy.orm import Session
 
 from storage.errors import StorageError
-from storage.models import Page, Snapshot, Source
+from storage.models import Page, Source
+
+CHUNK = 500  # keys per IN list / rows per multi-row insert: well under SQLite's 32,766 bound parameters
 
 
 def insert_many_ignoring_duplicates(s: Session, model: type[Any], rows: list[dict[str, Any]], unique: list[str]) -> int:
@@ -31,6 +34,61 @@ def insert_many_ignoring_duplicates(s: Session, model: type[Any], rows: list[dic
     return len(s.execute(stmt, rows).all())
 
 
+def insert_rows(s: Session, model: type[Any], rows: list[dict[str, Any]]) -> list[int]:
+    """Insert the rows; their new ids, in the rows' order.
+
+    SQLite: multi-row INSERT ... RETURNING statements (SQLAlchemy's "insertmanyvalues"). PostgreSQL:
+    psycopg parses every such statement anew (it caches only short queries) and one INSERT per row
+    costs a round of planning each, both more than the insert itself; so the ids are drawn from the
+    table's sequence in one query and the rows are sent with COPY, after the columns' own bind
+    processing (UTC timestamps), in the session's transaction.
+    """
+    if not rows:
+        return []
+    table = model.__table__
+    bind = s.get_bind()
+    if bind.dialect.name == "postgresql":
+        ids = list(s.scalars(
+            text("SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :n)"),
+            {"table": table.name, "n": len(rows)},
+        ))
+        columns = list(rows[0])
+        processors = [table.c[name].type.bind_processor(bind.dialect) for name in columns]
+        from psycopg import sql  # loaded only where PostgreSQL is used
+
+        statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(table.name), sql.SQL(", ").join(map(sql.Identifier, [*columns, "id"])))
+        cursor = s.connection().connection.cursor()
+        try:
+            with cursor.copy(statement) as copy:  # type: ignore[attr-defined]
+                for row, new_id in zip(rows, ids, strict=True):
+                    values = [row[name] if process is None else process(row[name])
+                              for name, process in zip(columns, processors)]
+                    copy.write_row([*values, new_id])
+        finally:
+            cursor.close()
+        return ids
+    stmt = insert_statement(table).returning(table.c.id, sort_by_parameter_order=True)
+    return list(s.execute(stmt, rows).scalars().all())
+
+
+def driver_rows(s: Session, stmt: Select[Any]) -> list[tuple[Any, ...]]:
+    """The statement's rows as the database driver returns them, without SQLAlchemy's per-row work.
+
+    For the large reads of the diff (tens of thousands of rows per crawl batch), where building
+    Row objects costs as much as the query. No result type is processed, so only for integer and
+    text columns; bound values are rendered into the SQL, so only for statements whose parameters
+    are integers the database gave us.
+    """
+    sql = str(stmt.compile(s.get_bind(), compile_kwargs={"literal_binds": True}))
+    cursor = s.connection().connection.cursor()
+    try:
+        cursor.execute(sql)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
 def insert_ignoring_duplicates(s: Session, model: type[Any], values: dict[str, Any], unique: list[str]) -> int:
     """One row of insert_many_ignoring_duplicates: 1 when it was written, 0 when it already existed."""
     return insert_many_ignoring_duplicates(s, model, [values], unique)
@@ -41,21 +99,3 @@ def page_id(s: Session, source: str, url: str) -> int | None:
     return s.scalar(
         select(Page.id).join(Source, Source.id == Page.source_id).where(Source.name == source, Page.url == url)
     )
-
-
-def latest_snapshots(page: int | None = None, pages: Select[Any] | None = None) -> Select[Any]:
-    """The newest snapshot of every page (or of one page, or of the pages a subquery selects):
-    (id, page_id), by fetch time, then insertion order."""
-    ranked = select(
-        func.row_number().over(
-            partition_by=Snapshot.page_id, order_by=(Snapshot.fetched_at.desc(), Snapshot.id.desc())
-        ).label("rank"),
-        Snapshot.id,
-        Snapshot.page_id,
-    )
-    if page is not None:
-        ranked = ranked.where(Snapshot.page_id == page)
-    if pages is not None:
-        ranked = ranked.where(Snapshot.page_id.in_(pages))
-    newest = ranked.subquery()
-    return select(newest.c.id, newest.c.page_id).where(newest.c.rank == 1)

@@ -19,7 +19,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.models import CrawlRun, FetchFailure, Page, Snapshot, Source
-from storage.repository._sql import latest_snapshots
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,13 +38,11 @@ def page_states(s: Session, source_names: Iterable[str]) -> dict[tuple[str, str]
     names = sorted(set(source_names))
     if not names:
         return {}
-    latest = latest_snapshots().subquery()
     stmt = (
         select(Source.name, Page.url, Page.etag, Page.last_modified, Snapshot.content_hash,
                Page.first_seen_at, Page.last_checked_at, Snapshot.published)
         .join(Source, Source.id == Page.source_id)
-        .outerjoin(latest, latest.c.page_id == Page.id)
-        .outerjoin(Snapshot, Snapshot.id == latest.c.id)
+        .outerjoin(Snapshot, Snapshot.id == Page.latest_snapshot_id)
         .where(Source.name.in_(names))
     )
     return {

@@ -10,20 +10,20 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import any_, bindparam, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from pipeline.config import SourceConfig
 from pipeline.model import Claim, Document, Event, FetchedPage
 from storage.errors import NotFound
-from storage.models import ClaimRow, CrawlRun, EventRow, FetchFailure, Film, Page, Snapshot, Source
-from storage.repository._sql import insert_ignoring_duplicates, insert_many_ignoring_duplicates, page_id
-from storage.repository.films import film_ids_for_keys, resolve_films
-from storage.repository.views import StoredSnapshot
+from storage.models import CrawlRun, EventRow, FetchFailure, Page, Snapshot, Source
+from storage.repository._sql import CHUNK, insert_ignoring_duplicates, insert_many_ignoring_duplicates, page_id
+from storage.repository.films import film_ids_for_keys
+from storage.repository.snapshots import URL_LENGTH, mark_checked, source_ids, store_snapshots
+from storage.repository.views import PageVersion, StoredSnapshot
 
 FINISHED_STATUSES = ("ok", "partial", "failed")
-URL_LENGTH = 2048  # pages.url / snapshots.final_url column size
-CHUNK = 500  # rows per IN list / multi-row insert (15 columns): well under SQLite's 32,766 bound parameters
 
 
 def sync_sources(s: Session, sources: Sequence[SourceConfig]) -> None:
@@ -37,32 +37,16 @@ def sync_sources(s: Session, sources: Sequence[SourceConfig]) -> None:
     s.flush()
 
 
-def _source_id(s: Session, name: str) -> int:
-    """A source's id; a page of a source not (yet) in the config still gets stored."""
-    found = s.scalar(select(Source.id).where(Source.name == name))
-    if found is None:
-        insert_ignoring_duplicates(s, Source, {"name": name, "kind": "pages", "trust": 0.5}, ["name"])
-        found = s.scalar(select(Source.id).where(Source.name == name))
-    assert found is not None
-    return found
-
-
 def _page(s: Session, source: str, url: str, seen_at: datetime) -> Page:
     url = url[:URL_LENGTH]
     found = page_id(s, source, url)
     if found is None:
-        values = {"source_id": _source_id(s, source), "url": url, "first_seen_at": seen_at}
+        values = {"source_id": source_ids(s, [source])[source], "url": url, "first_seen_at": seen_at}
         insert_ignoring_duplicates(s, Page, values, ["source_id", "url"])
         found = page_id(s, source, url)
     page = s.get(Page, found)
     assert page is not None
     return page
-
-
-def _mark_checked(page: Page, checked_at: datetime, status: int) -> None:
-    # Pages are fetched concurrently; an older result arriving late must not hide a newer one.
-    if page.last_checked_at is None or checked_at >= page.last_checked_at:
-        page.last_checked_at, page.last_status, page.last_error = checked_at, status, None
 
 
 def start_run(s: Session, source_names: Sequence[str], started_at: datetime) -> int:
@@ -109,11 +93,9 @@ def last_content_hash(s: Session, source: str, url: str) -> str | None:
     """The content hash of the page's latest snapshot; None when the page was never stored."""
     return s.scalar(
         select(Snapshot.content_hash)
-        .join(Page, Page.id == Snapshot.page_id)
+        .join(Page, Page.latest_snapshot_id == Snapshot.id)
         .join(Source, Source.id == Page.source_id)
         .where(Source.name == source, Page.url == url[:URL_LENGTH])
-        .order_by(Snapshot.fetched_at.desc(), Snapshot.id.desc())
-        .limit(1)
     )
 
 
@@ -125,7 +107,7 @@ def record_unchanged(s: Session, source: str, url: str, checked_at: datetime, st
     next request of the page is conditional on what the site last said.
     """
     page = _page(s, source, url, checked_at)
-    _mark_checked(page, checked_at, status)
+    mark_checked(page, checked_at, status)
     page.etag = etag or page.etag
     page.last_modified = last_modified or page.last_modified
     s.flush()
@@ -135,50 +117,9 @@ def store_snapshot(
     s: Session, page: FetchedPage, document: Document, claims: Sequence[Claim], content_hash: str,
     film_ids: Mapping[tuple[str, int | None], int] | None = None,
 ) -> StoredSnapshot:
-    """Store one fetched version of a page and the claims read from it (append-only).
-
-    The caller decides whether the content changed (last_content_hash); this always writes a new
-    snapshot. Films named by the claims are resolved, and created when unknown.
-    """
-    row = _page(s, page.source, page.url, page.fetched_at)
-    headers = {name.lower(): value for name, value in page.headers.items()}
-    _mark_checked(row, page.fetched_at, page.status)
-    row.etag = headers.get("etag") or row.etag
-    row.last_modified = headers.get("last-modified") or row.last_modified
-    snapshot = Snapshot(
-        page_id=row.id,
-        fetched_at=page.fetched_at,
-        http_status=page.status,
-        etag=headers.get("etag"),
-        last_modified=headers.get("last-modified"),
-        content_hash=content_hash,
-        final_url=(page.final_url or page.url)[:URL_LENGTH],
-        title=document.title,
-        published=document.published or page.published_hint,
-        updated=document.updated,
-        claim_count=len(claims),
-    )
-    s.add(snapshot)
-    s.flush()
-    ids = resolve_films(s, [(c.film, c.film_year) for c in claims if film_ids is None or (c.film, c.film_year) not in film_ids])
-    if film_ids:
-        ids.update(film_ids)
-    rows = [_claim_row(claim, snapshot.id, ids[(claim.film, claim.film_year)]) for claim in claims]
-    s.add_all(rows)
-    s.flush()
-    used = {ids[(c.film, c.film_year)] for c in claims}
-    keys = s.scalars(select(Film.key).where(Film.id.in_(used))).all() if used else []
-    return StoredSnapshot(snapshot.id, row.id, tuple(r.id for r in rows), frozenset(keys))
-
-
-def _claim_row(claim: Claim, snapshot_id: int, film_id: int) -> ClaimRow:
-    return ClaimRow(
-        snapshot_id=snapshot_id, film_id=film_id, film_written=claim.film_written, field=claim.field,
-        value=claim.value, precision=claim.precision, start=claim.start, end=claim.end,
-        status=claim.status, region=claim.region, kind=claim.kind, character=claim.character,
-        evidence=claim.evidence, evidence_start=claim.evidence_start, evidence_end=claim.evidence_end,
-        confidence=claim.confidence, extractor=claim.extractor,
-    )
+    """Store one fetched version of a page and the claims read from it: store_snapshots of one."""
+    (stored,) = store_snapshots(s, [PageVersion(page, document, claims, content_hash)], film_ids)
+    return stored
 
 
 def _json_ready(details: dict[str, Any]) -> dict[str, Any]:
@@ -196,27 +137,39 @@ def _json_ready(details: dict[str, Any]) -> dict[str, Any]:
 
 
 def known_fingerprints(s: Session, fingerprints: set[str]) -> set[str]:
-    """Which of these event fingerprints are stored already."""
+    """Which of these event fingerprints are stored already.
+
+    PostgreSQL gets them as one array parameter (a crawl batch asks about thousands, and every
+    500-item IN list was a round trip and a statement for psycopg to parse); SQLite, IN lists.
+    """
     wanted = sorted(fingerprints)
     known: set[str] = set()
+    if not wanted:
+        return known
+    if s.get_bind().dialect.name == "postgresql":
+        array = bindparam("fingerprints", wanted, type_=postgresql.ARRAY(EventRow.__table__.c.fingerprint.type))
+        known.update(s.scalars(select(EventRow.fingerprint).where(EventRow.fingerprint == any_(array))))
+        return known
     for start in range(0, len(wanted), CHUNK):
         chunk = wanted[start:start + CHUNK]
         known.update(s.scalars(select(EventRow.fingerprint).where(EventRow.fingerprint.in_(chunk))))
     return known
 
 
-def save_events(s: Session, events: Sequence[Event], run_id: int | None, detected_at: datetime) -> int:
+def save_events(s: Session, events: Sequence[Event], run_id: int | None, detected_at: datetime,
+                known: set[str] | None = None) -> int:
     """Store the events whose fingerprint is new; returns how many were. Recomputing a diff is a no-op.
 
-    Set-based: one lookup of known fingerprints and film ids per chunk, then one multi-row insert
-    (ON CONFLICT DO NOTHING, so a concurrent writer of the same event is harmless).
+    Set-based: one lookup of known fingerprints (unless the caller just made it: `known`) and of
+    film ids per chunk, then one multi-row insert (ON CONFLICT DO NOTHING, so a concurrent writer
+    of the same event is harmless).
     """
     new = 0
     unique = list({e.fingerprint: e for e in events}.values())
     for start in range(0, len(unique), CHUNK):
         chunk = unique[start:start + CHUNK]
-        known = known_fingerprints(s, {e.fingerprint for e in chunk})
-        fresh = [e for e in chunk if e.fingerprint not in known]
+        stored = known if known is not None else known_fingerprints(s, {e.fingerprint for e in chunk})
+        fresh = [e for e in chunk if e.fingerprint not in stored]
         if not fresh:
             continue
         film_ids = film_ids_for_keys(s, {e.film_key for e in fresh})

@@ -1,19 +1,23 @@
 """Reading stored data: the current state the diff compares, events and runs for people, counts."""
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Row, Select, func, select, tuple_
 from sqlalchemy.orm import Session
 
+from pipeline.compare import name_key
 from pipeline.model import Claim, ObservedClaim
 from storage.models import Base, ClaimRow, CrawlRun, EventRow, FetchFailure, Film, Page, Snapshot, Source
-from storage.repository._sql import latest_snapshots, page_id
+from storage.repository._sql import CHUNK, driver_rows
 from storage.repository.films import film_ids_matching, key_of
 from storage.repository.views import ClaimView, EventView, RunView
 
+PageKey = tuple[str, str]  # (source, url)
 
 _CLAIM_COLUMNS = (
     ClaimRow.id, ClaimRow.snapshot_id, ClaimRow.film_written, ClaimRow.field, ClaimRow.value, ClaimRow.precision,
@@ -58,41 +62,103 @@ def observed_claim(r: Row[Any]) -> ObservedClaim:
     )
 
 
-def current_claim_rows(s: Session, film_keys: Iterable[str] | None = None) -> list[Row[Any]]:
-    """current_claims as rows of claims_with_context(), for callers that keep only some of them."""
-    latest = latest_snapshots().subquery()
-    stmt = claims_with_context().join(latest, latest.c.id == ClaimRow.snapshot_id).order_by(ClaimRow.id)
+def current_claims(s: Session, film_keys: Iterable[str] | None = None) -> list[ObservedClaim]:
+    """The claims of the latest snapshot of every page: what the sources say now, in full.
+
+    With `film_keys`, only claims about those films (a film key or one of its alias keys), in
+    claim-id order so that the result is stable.
+    """
+    stmt = claims_with_context().where(Page.latest_snapshot_id == ClaimRow.snapshot_id).order_by(ClaimRow.id)
     if film_keys is not None:
         keys = set(film_keys)
         if not keys:
             return []
         stmt = stmt.where(film_ids_matching(keys))
-    return list(s.execute(stmt).all())
+    return [observed_claim(r) for r in s.execute(stmt)]
 
 
-def current_claims(s: Session, film_keys: Iterable[str] | None = None) -> list[ObservedClaim]:
-    """The claims of the latest snapshot of every page: what the sources say now, the diff's input.
+def _films_matching(s: Session, keys: Iterable[str]) -> dict[int, tuple[str, str]]:
+    """id -> (key, title) of the films these keys (film or alias keys) name."""
+    wanted = sorted(set(keys))
+    films: dict[int, tuple[str, str]] = {}
+    for start in range(0, len(wanted), CHUNK):
+        stmt = select(Film.id, Film.key, Film.title).where(film_ids_matching(wanted[start:start + CHUNK]))
+        films.update((film_id, (key, title)) for film_id, key, title in s.execute(stmt).tuples())
+    return films
 
-    With `film_keys`, only claims about those films (a film key or one of its alias keys), in
-    claim-id order so that the result is stable.
+
+def current_claims_for_diff(s: Session, film_keys: Iterable[str], *, pages: Iterable[PageKey] = (),
+                            actors: Iterable[tuple[str, str, str]] | None = None) -> list[ObservedClaim]:
+    """current_claims() of these films as the diff reads them: cheap enough to load at every crawl batch.
+
+    Only what decides keys, comparison groups and events is read (field, value, status, region, kind,
+    character; source, page, snapshot, when seen, published); the evidence, the date interval,
+    confidence and extractor are left empty, as events cite claims by id and reports read them then.
+    With `actors` (cast keys, pipeline.compare.cast_key), cast claims about other actors are left out,
+    except on `pages`, whose every claim is kept and whose actors join `actors`: what a replay of new
+    versions of `pages` can read (pipeline.replay diffs a page's own keys and its films' dates and
+    directors).
     """
-    return [observed_claim(r) for r in current_claim_rows(s, film_keys)]
+    films = _films_matching(s, film_keys)
+    ids = sorted(films)
+    rows: list[tuple[Any, ...]] = []
+    seen: dict[int, tuple[str, str, datetime, date | None]] = {}
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        rows += driver_rows(s, select(
+            ClaimRow.id, ClaimRow.snapshot_id, ClaimRow.film_id, ClaimRow.field, ClaimRow.value,
+            ClaimRow.status, ClaimRow.region, ClaimRow.kind, ClaimRow.character,
+        ).join(Page, Page.latest_snapshot_id == ClaimRow.snapshot_id).where(ClaimRow.film_id.in_(chunk)))
+        snapshots = select(ClaimRow.snapshot_id).where(ClaimRow.film_id.in_(chunk))
+        for snapshot_id, *where in s.execute(
+            select(Snapshot.id, Source.name, Page.url, Snapshot.fetched_at, Snapshot.published)
+            .join(Page, Page.latest_snapshot_id == Snapshot.id)
+            .join(Source, Source.id == Page.source_id)
+            .where(Snapshot.id.in_(snapshots))
+        ).tuples():
+            seen[snapshot_id] = tuple(where)  # type: ignore[assignment]
+    page_set = set(pages)
+    on_pages = {snapshot_id for snapshot_id, where in seen.items() if where[:2] in page_set}
+    if actors is not None:
+        # Per film id, the actor name keys to keep (pipeline.compare.cast_key's third part).
+        film_ids = defaultdict(set)
+        for film_id, (key, _) in films.items():
+            film_ids[key].add(film_id)
+        names: dict[int, set[str]] = defaultdict(set)
+        for key, _, name in actors:
+            for film_id in film_ids.get(key, ()):
+                names[film_id].add(name)
+        for _, snapshot_id, film_id, field, value, *_ in rows:
+            if field == "cast" and snapshot_id in on_pages:
+                names[film_id].add(name_key(value or ""))
+        rows = [r for r in rows if r[3] != "cast" or r[1] in on_pages or name_key(r[4] or "") in names[r[2]]]
+    rows.sort(key=itemgetter(0))
+    claims = []
+    for claim_id, snapshot_id, film_id, field, value, status, region, kind, character in rows:
+        key, title = films[film_id]
+        source, url, fetched_at, published = seen[snapshot_id]
+        claim = Claim(title, field, value, "", 0.0, "", None, None, None, None, status, region, kind, character)
+        claims.append(ObservedClaim(claim_id, key, source, url, snapshot_id, fetched_at, claim, published))
+    return claims
 
 
 def film_keys_of_pages(s: Session, pages: Iterable[tuple[str, str]]) -> frozenset[str]:
-    """The films the latest snapshots of these (source, url) pages had claims about; one query per 500 pages."""
+    """The films the latest snapshots of these (source, url) pages had claims about.
+
+    Two indexed lookups per 500 pages: the pages' latest snapshots by (source id, url), then their
+    claims' films by snapshot id (joining sources by name made PostgreSQL scan every page).
+    """
     wanted = sorted(set(pages))
+    names = {source for source, _ in wanted}
+    source_ids = dict(s.execute(select(Source.name, Source.id).where(Source.name.in_(names))).tuples().all()) if names else {}
+    keyed = [(source_ids[source], url) for source, url in wanted if source in source_ids]
     keys: set[str] = set()
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start:start + 500]
-        page_ids = select(Page.id).join(Source, Source.id == Page.source_id).where(
-            tuple_(Source.name, Page.url).in_(chunk))
-        latest = latest_snapshots(pages=page_ids).subquery()
-        keys.update(s.scalars(
-            select(Film.key).distinct()
-            .join(ClaimRow, ClaimRow.film_id == Film.id)
-            .join(latest, latest.c.id == ClaimRow.snapshot_id)
-        ))
+    for start in range(0, len(keyed), CHUNK):
+        latest = [i for i in s.scalars(select(Page.latest_snapshot_id).where(
+            tuple_(Page.source_id, Page.url).in_(keyed[start:start + CHUNK]))) if i is not None]
+        if latest:
+            keys.update(s.scalars(select(Film.key).distinct().join(ClaimRow, ClaimRow.film_id == Film.id)
+                                  .where(ClaimRow.snapshot_id.in_(latest))))
     return frozenset(keys)
 
 

@@ -1,12 +1,23 @@
-"""What repository functions return: plain frozen dataclasses, detached from any session."""
+"""What repository functions take and return: plain frozen dataclasses, detached from any session."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import date, datetime
 from typing import Any
 
-from pipeline.model import Claim
+from pipeline.model import Claim, Document, FetchedPage
+
+
+@dataclass(frozen=True, slots=True)
+class PageVersion:
+    """One changed page to store: what was fetched, what it says, and its content hash."""
+
+    page: FetchedPage
+    document: Document
+    claims: Sequence[Claim]
+    content_hash: str
 
 
 @dataclass(frozen=True, slots=True)
