@@ -277,13 +277,22 @@ def main() -> int:
               f"({n} pages stored, {first.claims} claims, {first.events} events, "  # type: ignore[attr-defined]
               f"{first.pages_failed} failed, {seconds:.1f} s)")  # type: ignore[attr-defined]
         print(f"   per page: fetch {per['fetch']:.1f} ms (download latency, overlapped), extraction "
-              f"{per['extract']:.1f} ms (worker CPU, {os.cpu_count()} workers), storage {per['storage']:.2f} ms, "
+              f"{per['extract']:.1f} ms (CPU in {os.cpu_count()} workers), storage {per['storage']:.2f} ms, "
               f"diff {per['diff']:.2f} ms")
         work = per["fetch"] + per["extract"]
         share = (per["storage"] + per["diff"]) / work if work else 0.0
         print(f"   storage+diff = {100 * share:.1f}% of fetch+extraction (goal <= 20%; fetch is summed download "
               f"latency), {100 * (per['storage'] + per['diff']) / max(per['extract'], 1e-9):.0f}% of extraction alone; "
               f"{rate / extraction:.2f}x the one-core extraction rate (goal >= 1.5x)")
+        crawl_cpu = 1000 * t.get("crawl_cpu", 0.0) / max(1, n)
+        workers_cpu = 1000 * t.get("workers_cpu", 0.0) / max(1, n)
+        total_cpu = crawl_cpu + workers_cpu
+        cores = os.cpu_count() or 1
+        print(f"   CPU per page: {total_cpu:.1f} ms = crawl process (Scrapy, pipeline) {crawl_cpu:.1f} + workers "
+              f"{workers_cpu:.1f} (extraction {per['extract']:.1f}, storage+diff {per['storage'] + per['diff']:.1f}, "
+              f"hand-offs and start-up {workers_cpu - per['extract'] - per['storage'] - per['diff']:.1f}); "
+              f"{cores} cores fully busy would give {1000 * cores / total_cpu:.0f} pages/s = "
+              f"{1000 * cores / total_cpu / extraction:.2f}x the one-core extraction rate")
 
         seconds2, second = full_crawl(base, db_url)
         rate2 = (second.pages_unchanged + second.pages_fetched) / seconds2  # type: ignore[attr-defined]

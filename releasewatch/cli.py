@@ -160,7 +160,7 @@ def report(since: str | None, film: str | None, types: tuple[str, ...], fmt: str
 
 @main.command()
 @click.option("--limit", default=20, show_default=True, help="How many recent runs to show.")
-@click.option("--per-source", is_flag=True, help="One row per source of each run: requested, fetched, 304, unchanged, new, failed (and why), claims, events, bytes, seconds.")
+@click.option("--per-source", is_flag=True, help="One row per source of each run: requested, fetched, 304, unchanged, new, cut off, failed (and why), claims, events, bytes, seconds.")
 @db_option
 @config_option
 def runs(limit: int, per_source: bool, db: str | None, config_path: str | None) -> None:

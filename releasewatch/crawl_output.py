@@ -27,15 +27,16 @@ def print_run_sources(runs: Sequence[Any]) -> None:
         console.print("No crawl runs yet.")
         return
     table = Table(title="crawl runs by source")
-    for column in ("run", "source", "requested", "fetched", "304", "unchanged", "new", "failed", "claims",
+    for column in ("run", "source", "requested", "fetched", "304", "unchanged", "new", "cut off", "failed", "claims",
                    "events", "bytes", "seconds", "failed because"):
         table.add_column(column, overflow="fold")
     for run in runs:
         if not run.source_counts:
-            table.add_row(str(run.id), "(no per-source counts)", *[""] * 11)
+            table.add_row(str(run.id), "(no per-source counts)", *[""] * 12)
         for name, c in sorted(run.source_counts.items()):
             table.add_row(str(run.id), escape(name), *(str(c.get(k, 0)) for k in (
-                "requested", "fetched", "not_modified", "unchanged", "new", "failed", "claims", "events", "bytes")),
+                "requested", "fetched", "not_modified", "unchanged", "new", "cut_off", "failed", "claims", "events",
+                "bytes")),
                 f"{float(c.get('duration_s', 0.0)):.1f}", escape(_reasons(c)))
     console.print(table)
 

@@ -102,7 +102,8 @@ def run_crawl(
     # The [crawl] table first, so that a caller's explicit Scrapy settings still win.
     overrides = _json_ready({
         "USER_AGENT": config.crawl.user_agent,
-        "DOWNLOAD_MAXSIZE": int(config.crawl.max_page_mb * 1024 * 1024),
+        "RELEASEWATCH_PAGE_MAXSIZE": int(config.crawl.max_page_mb * 1024 * 1024),
+        "DOWNLOAD_MAXSIZE": int(config.crawl.max_page_mb * 1024 * 1024) * 10,
         **(settings_overrides or {}),
     })
     database = _ready_database(db_url)

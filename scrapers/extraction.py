@@ -27,7 +27,7 @@ class Extracted:
 
     document: Document | None
     claims: tuple[Claim, ...]
-    seconds: float  # time spent reading and extracting, measured in the worker
+    seconds: float  # CPU time spent reading and extracting, measured in the worker
     unreadable: str | None = None
 
 
@@ -45,16 +45,16 @@ def _init_worker(watchlist: tuple[WatchFilm, ...]) -> None:
 
 def extract_page(page: FetchedPage, watchlist: Sequence[WatchFilm] | None = None) -> Extracted:
     """Read one fetched page and extract its claims. Never raises UnreadableDocument: returns why."""
-    started = time.perf_counter()
+    started = time.thread_time()
     try:
         document = read_document(
             page.body, source=page.source, url=page.final_url, content_type=_content_type(page.headers),
             headers=page.headers, published_hint=page.published_hint,
         )
     except UnreadableDocument as exc:
-        return Extracted(None, (), time.perf_counter() - started, exc.reason)
+        return Extracted(None, (), time.thread_time() - started, exc.reason)
     claims = tuple(extract_claims(document, tuple(watchlist) if watchlist is not None else _watchlist))
-    return Extracted(document, claims, time.perf_counter() - started)
+    return Extracted(document, claims, time.thread_time() - started)
 
 
 def extraction_pool(workers: int, watchlist: tuple[WatchFilm, ...]) -> Executor:

@@ -1,10 +1,12 @@
-"""What the spiders hand to the item pipeline: a fetched page, or a page that could not be fetched."""
+"""What the spiders hand to the item pipeline: a fetched page, a page that could not be fetched or
+was not modified, and what a feed or sitemap fetch leaves for the next run."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
 from pipeline.model import FetchedPage
+from storage.repository.listings import ListingCheck
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,3 +35,10 @@ class NotModifiedItem:
     at: datetime
     etag: str | None = None
     last_modified: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ListingItem:
+    """A feed, sitemap or robots.txt was read (200) or found unchanged (304): keep its validators."""
+
+    check: ListingCheck

@@ -31,14 +31,17 @@ from scrapy.statscollectors import StatsCollector
 from pipeline.hashing import content_hash
 from pipeline.model import FetchedPage, WatchFilm
 from scrapers.extraction import Extracted, extract_page, extraction_pool
-from scrapers.items import FailureItem, NotModifiedItem, PageItem
+from scrapers import reasons
+from scrapers.items import FailureItem, ListingItem, NotModifiedItem, PageItem
 from scrapers.storing import Checked, Failed, Written, close_store, open_store, storage_worker, write_batch
 from storage.ingest import PageVersion
+from storage.repository.listings import ListingCheck
 
 logger = logging.getLogger(__name__)
 
 STATS_PREFIX = "releasewatch"
-SOURCE_COUNT_KEYS = ("requested", "fetched", "not_modified", "unchanged", "new", "failed", "claims", "events", "bytes")
+SOURCE_COUNT_KEYS = ("requested", "fetched", "not_modified", "unchanged", "new", "failed", "cut_off", "claims", "events",
+                     "bytes")
 
 
 def _new_source_counts() -> dict[str, Any]:
@@ -108,6 +111,7 @@ class StorePagePipeline:
         self._versions: list[PageVersion] = []
         self._checked: list[Checked] = []
         self._failed: list[Failed] = []
+        self._listings: list[ListingCheck] = []
         self._flush_lock: asyncio.Lock | None = None
         self._last_flush = time.monotonic()
         self._started = time.monotonic()
@@ -148,7 +152,7 @@ class StorePagePipeline:
             # A page whose batch could not be stored becomes a failure, queued for one more write.
             for _ in range(3):
                 await self._flush()
-                if not (self._versions or self._checked or self._failed):
+                if not (self._versions or self._checked or self._failed or self._listings):
                     break
         finally:
             if self._pool is not None:
@@ -167,6 +171,8 @@ class StorePagePipeline:
             self._count_unchanged(item.source, item.url, "not_modified")
         elif isinstance(item, FailureItem):
             self.record_failure(item.source, item.url, item.reason, item.at)
+        elif isinstance(item, ListingItem):
+            self._listings.append(item.check)
         await self._maybe_flush()
         return item
 
@@ -176,6 +182,11 @@ class StorePagePipeline:
         key = (page.source, page.url)
         digest = content_hash(page.body)
         self.counts.source(page.source)["fetched"] += 1
+        if page.cut_off_at is not None:
+            self.counts.source(page.source)["cut_off"] += 1
+            self._inc("cut_off")
+            self._say(f"cut off  {page.source}  {page.url}  larger than {reasons.size(page.cut_off_at)}: "
+                      f"only its first {reasons.size(page.cut_off_at)} are read")
         if self._hashes.get(key) == digest:
             lower = {k.lower(): v for k, v in page.headers.items()}
             self._checked.append(Checked(page.source, page.url, page.fetched_at, page.status,
@@ -231,7 +242,7 @@ class StorePagePipeline:
 
     # -- batches -----------------------------------------------------------------------------
     async def _maybe_flush(self) -> None:
-        waiting = len(self._versions) + len(self._checked) + len(self._failed)
+        waiting = len(self._versions) + len(self._checked) + len(self._failed) + len(self._listings)
         if waiting >= self.batch_pages or (waiting and time.monotonic() - self._last_flush >= self.batch_seconds):
             await self._flush()
 
@@ -239,15 +250,16 @@ class StorePagePipeline:
         """Write what is queued in one unit of work on the database thread (one batch at a time)."""
         assert self._flush_lock is not None, "StorePagePipeline used before open_spider()"
         async with self._flush_lock:
-            versions, checked, failed = self._versions, self._checked, self._failed
-            self._versions, self._checked, self._failed = [], [], []
+            versions, checked, failed, listings = self._versions, self._checked, self._failed, self._listings
+            self._versions, self._checked, self._failed, self._listings = [], [], [], []
             # Extraction finishes in any order; the diff replays the batch in the order pages were fetched,
             # as `rediff` replays history, so the events do not depend on which worker was faster.
             versions.sort(key=lambda v: (v.page.fetched_at, v.page.source, v.page.url))
             self._last_flush = time.monotonic()
-            if not (versions or checked or failed):
+            if not (versions or checked or failed or listings):
                 return
-            written: Written = await self._in_db_worker(write_batch, self.run_id, versions, checked, failed, self.clock())
+            written: Written = await self._in_db_worker(write_batch, self.run_id, versions, checked, failed,
+                                                        self.clock(), listings)
         for key, seconds in written.timings.items():
             self.counts.timings[key] = self.counts.timings.get(key, 0.0) + seconds
         for warning in written.warnings:

@@ -29,7 +29,7 @@ READABLE_CONTENT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 _MAXSIZE = re.compile(r"max size \((\d+)\)")
 
 
-def _size(n: int) -> str:
+def size(n: int) -> str:
     return f"{n / 1024 / 1024:g} MB" if n >= 1024 * 1024 else f"{n} bytes"
 
 
@@ -72,7 +72,7 @@ def exception_reason(exc: BaseException, url: str, timeout: float | None = None)
     if isinstance(exc, DownloadCancelledError):
         limit = _MAXSIZE.search(str(exc))
         if limit:
-            return f"larger than the download limit ({_size(int(limit[1]))})"
+            return f"larger than the download limit ({size(int(limit[1]))})"
         return "download cancelled"
     if isinstance(exc, ResponseDataLossError):
         return "connection closed before the whole page arrived"

@@ -93,6 +93,7 @@ def crawl(payload: dict[str, Any]) -> dict[str, Any]:
     try:
         with database.session() as s:
             known = repository.page_states(s, [src.name for src in sources])
+            listings = repository.listing_states(s, [src.name for src in sources])
     finally:
         database.dispose()
     process = CrawlerProcess(settings)
@@ -111,7 +112,7 @@ def crawl(payload: dict[str, Any]) -> dict[str, Any]:
             found["pipeline"] = pipeline
 
     crawler.signals.connect(keep_pipeline, signal=signals.engine_started)
-    process.crawl(crawler, sources=sources, known=known)
+    process.crawl(crawler, sources=sources, known=known, listings=listings)
     process.start()
     if "pipeline" not in found:
         raise RuntimeError("the StorePagePipeline did not run (is it missing from ITEM_PIPELINES?)")
@@ -125,6 +126,11 @@ def crawl(payload: dict[str, Any]) -> dict[str, Any]:
     # ru_maxrss is in KiB on Linux; the extraction workers have exited by now, so RUSAGE_CHILDREN holds the largest.
     counts.timings["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     counts.timings["peak_worker_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    # CPU seconds of this process (Scrapy and the item pipeline) and of its worker processes
+    # (extraction and storage), for bench/crawl.py's account of where a page's CPU goes.
+    for key, who in (("crawl_cpu", resource.RUSAGE_SELF), ("workers_cpu", resource.RUSAGE_CHILDREN)):
+        usage = resource.getrusage(who)
+        counts.timings[key] = usage.ru_utime + usage.ru_stime
     return counts.to_json()
 
 

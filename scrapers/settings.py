@@ -25,8 +25,9 @@ COOKIES_ENABLED = False  # news pages do not need a session; cookies would only 
 
 # -- downloads ----------------------------------------------------------------------------------
 DOWNLOAD_TIMEOUT = 20  # seconds; a page slower than this is recorded as "timed out" and retried next run
-DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # 10 MB: an article is far smaller; anything bigger is not what we want
-DOWNLOAD_WARNSIZE = 5 * 1024 * 1024  # log a warning for unusually large pages before they hit the limit
+RELEASEWATCH_PAGE_MAXSIZE = 10 * 1024 * 1024  # 10 MB of a page's (uncompressed) body are read; the rest is cut off and the cut recorded
+DOWNLOAD_MAXSIZE = 100 * 1024 * 1024  # hard limit: a compressed body inflating past this (a zip bomb) is cancelled and recorded as a failure
+DOWNLOAD_WARNSIZE = 50 * 1024 * 1024  # log a warning for transfers far beyond what an article needs
 RELEASEWATCH_SITEMAP_MAXSIZE = 50 * 1024 * 1024  # feeds and sitemaps may be as large as the sitemap protocol allows (50 MB)
 COMPRESSION_ENABLED = True  # ask for gzip/deflate/br (brotli installed) and decompress; pages are text and shrink ~5x
 RELEASEWATCH_FOLLOW_DEPTH_PRIORITY = -1  # pages found by following links come after the listed ones

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +22,7 @@ from datetime import datetime
 from storage import repository
 from storage.db import Database
 from storage.ingest import IngestOutcome, PageVersion, ingest_batch
+from storage.repository.listings import ListingCheck
 
 logger = logging.getLogger(__name__)
 
@@ -100,7 +101,7 @@ def _write_checks(s: object, run_id: int | None, checked: list[Checked], failed:
 
 
 def write_batch(run_id: int | None, versions: list[PageVersion], checked: list[Checked], failed: list[Failed],
-                now: datetime) -> Written:
+                now: datetime, listings: Sequence[ListingCheck] = ()) -> Written:
     """Store one batch in one unit of work; on any error, again one item per unit of work.
 
     So a page that cannot be stored (a bug, a constraint) costs only itself: the others of its
@@ -111,6 +112,7 @@ def write_batch(run_id: int | None, versions: list[PageVersion], checked: list[C
     try:
         with _database.session() as s:
             _write_checks(s, run_id, checked, failed, written.timings)
+            repository.record_listings(s, listings)
             if versions:
                 written.outcomes = list(ingest_batch(s, versions, run_id, now, written.timings).pages)
         return written
@@ -126,6 +128,13 @@ def write_batch(run_id: int | None, versions: list[PageVersion], checked: list[C
         except Exception as exc:
             written.records_lost += 1
             written.warnings.append(f"cannot record {item.url} in the database: {_one_line(exc)}")
+    for check in listings:
+        try:
+            with _database.session() as s:
+                repository.record_listings(s, [check])
+        except Exception as exc:
+            # Only the next request of this listing is unconditional: nothing else is lost.
+            written.warnings.append(f"cannot record listing {check.url} in the database: {_one_line(exc)}")
     for version in versions:
         try:
             with _database.session() as s:

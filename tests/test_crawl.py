@@ -5,6 +5,8 @@ Timeouts and delays are shortened through `settings_overrides`, so each crawl ta
 """
 from __future__ import annotations
 
+import itertools
+
 import socket
 from pathlib import Path
 
@@ -271,11 +273,36 @@ def test_robots_txt_is_obeyed_for_every_page_requested_at_once(db: Database, sit
     assert not any(site.hits(p) for p in paths)
 
 
-def test_a_page_over_the_size_limit_is_one_failure_and_one_line(db: Database, site: SampleSite, capsys) -> None:
+def test_a_page_over_the_size_limit_is_cut_off_read_and_recorded(db: Database, site: SampleSite, capsys) -> None:
+    site.write("small.html", article())
+    # The claims come first; the padding after them is what gets cut.
+    site.write("huge.html", article() + "<!-- padding -->" * 2000)
+    config = config_for(db, SourceConfig("news", "pages", (site.url("small.html"), site.url("huge.html"))))
+    summary = crawl(config, db, RELEASEWATCH_PAGE_MAXSIZE=10_000, DOWNLOAD_WARNSIZE=0)
+    assert (summary.pages_fetched, summary.pages_failed, summary.failures) == (2, 0, ())
+    assert summary.sources["news"]["cut_off"] == 1
+    err = capsys.readouterr().err
+    assert f"cut off  news  {site.url('huge.html')}  larger than 10000 bytes: only its first 10000 bytes are read" in err
+    assert "WARNING" not in err
+    with db.session() as s:
+        huge = [c for c in repository.current_claims(s) if c.url == site.url("huge.html")]
+    assert {c.claim.field for c in huge} >= {"release_date"}
+
+
+def test_an_endless_page_is_cut_off_at_the_limit(db: Database, site: SampleSite) -> None:
+    site.generate("endless.html", lambda: itertools.chain([article().encode()], itertools.repeat(b"<p>more</p>" * 500)),
+                  content_type="text/html; charset=utf-8")
+    config = config_for(db, SourceConfig("news", "pages", (site.url("endless.html"),)))
+    summary = crawl(config, db, RELEASEWATCH_PAGE_MAXSIZE=50_000)
+    assert (summary.pages_fetched, summary.sources["news"]["cut_off"]) == (1, 1)
+    assert summary.claims > 0
+
+
+def test_a_transfer_past_the_hard_limit_is_one_failure_and_one_line(db: Database, site: SampleSite, capsys) -> None:
     site.write("small.html", article())
     site.write("huge.html", article() + "<!-- padding -->" * 2000)
     config = config_for(db, SourceConfig("news", "pages", (site.url("small.html"), site.url("huge.html"))))
-    summary = crawl(config, db, DOWNLOAD_MAXSIZE=10_000, DOWNLOAD_WARNSIZE=0)
+    summary = crawl(config, db, DOWNLOAD_MAXSIZE=10_000, RELEASEWATCH_PAGE_MAXSIZE=0, DOWNLOAD_WARNSIZE=0)
     assert summary.pages_fetched == 1
     assert summary.failures == (("news", site.url("huge.html"), "larger than the download limit (10000 bytes)"),)
     err = capsys.readouterr().err

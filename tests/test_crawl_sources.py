@@ -149,6 +149,41 @@ def test_a_site_root_leads_through_robots_txt_to_a_sitemap_index_and_a_news_site
     assert published[site.url("news/d.html")] == (NOW - timedelta(days=2)).date()
 
 
+def statuses(site: SampleSite, path: str) -> list[int]:
+    return [s for _, p, s in site.requests if p == path]
+
+
+def test_feeds_and_sitemaps_are_fetched_conditionally_too(db: Database, site: SampleSite) -> None:
+    site.write("robots.txt", f"User-agent: *\nSitemap: {site.url('index.xml')}\n")
+    site.write("index.xml", f"""<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+        <sitemap><loc>{site.url('news.xml')}</loc></sitemap></sitemapindex>""")
+    site.write("news.xml", news_sitemap(site, ("news/a.html", 0)))
+    site.write("feed.xml", rss(site, ("feed/x.html", 1)))
+    for p in ("news/a.html", "news/b.html", "feed/x.html", "feed/y.html"):
+        site.write(p, article(p))
+    sources = (SourceConfig("news", "sitemap", (site.url("/"),)), SourceConfig("rss", "feed", (site.url("feed.xml"),)))
+    assert crawl(db, *sources).pages_fetched == 2
+
+    site.requests.clear()
+    site.request_headers.clear()
+    second = crawl(db, *sources)
+    # Nothing changed: every listing answers 304, and the index's sitemap is still asked for.
+    for path in ("/index.xml", "/news.xml", "/feed.xml"):
+        assert statuses(site, path) == [304], path
+    listing_requests = [h for (_, p, _), h in zip(site.requests, site.request_headers, strict=True)
+                        if p in ("/index.xml", "/news.xml", "/feed.xml")]
+    assert all("If-None-Match" in h and "If-Modified-Since" in h for h in listing_requests)
+    assert (second.pages_fetched, second.pages_unchanged, second.pages_failed) == (0, 2, 0)
+
+    # New articles: the changed sitemap and feed are read whole again, behind an unchanged index.
+    site.write("news.xml", news_sitemap(site, ("news/a.html", 0), ("news/b.html", 0)))
+    site.write("feed.xml", rss(site, ("feed/x.html", 1), ("feed/y.html", 0)))
+    site.requests.clear()
+    third = crawl(db, *sources)
+    assert statuses(site, "/index.xml") == [304] and statuses(site, "/news.xml") == statuses(site, "/feed.xml") == [200]
+    assert third.pages_fetched == 2 and site.hits("news/b.html") == site.hits("feed/y.html") == 1
+
+
 def test_retries_recover_from_500s_and_wait_as_a_429_asks(db: Database, site: SampleSite) -> None:
     site.write("flaky.html", article("Flaky"))
     site.set_status("flaky.html", 500, times=2)

@@ -5,7 +5,7 @@ Responses here are real Scrapy Response objects built from bytes, as Scrapy's ow
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from scrapy import Request
@@ -23,10 +23,11 @@ from twisted.internet import error as twisted_error
 from pipeline.config import SourceConfig
 from pipeline.hashing import content_hash
 from scrapers import reasons
-from scrapers.items import FailureItem, NotModifiedItem, PageItem
+from scrapers.items import FailureItem, ListingItem, NotModifiedItem, PageItem
 from scrapers.run_crawl import build_settings
 from scrapers.spiders.sources import SourcesSpider
 from storage.repository.crawling import PageState
+from storage.repository.listings import ListingState
 
 FIXED = datetime(2026, 11, 22, 3, 0, tzinfo=UTC)
 URL = "http://127.0.0.1:8000/news/a.html"
@@ -137,7 +138,8 @@ def test_settings_identify_us_obey_robots_and_open_no_remote_endpoint() -> None:
     assert settings.get("USER_AGENT") == "releasewatch/0.1 (+contact)"
     assert settings.getbool("ROBOTSTXT_OBEY") and settings.getbool("AUTOTHROTTLE_ENABLED")
     assert settings.getbool("HTTPERROR_ALLOW_ALL") and settings.getint("RETRY_TIMES") == 2
-    assert settings.getint("DOWNLOAD_MAXSIZE") == 10 * 1024 * 1024
+    assert settings.getint("RELEASEWATCH_PAGE_MAXSIZE") == 10 * 1024 * 1024  # read, the rest cut off
+    assert settings.getint("DOWNLOAD_MAXSIZE") == 100 * 1024 * 1024  # cancelled beyond this
     assert settings.getint("DOWNLOAD_TIMEOUT") == 3  # the caller's override wins
     assert not settings.getbool("TELNETCONSOLE_ENABLED") and not settings.getbool("REMOTE_CONTROL_ENABLED")
     extensions = settings.getdict("EXTENSIONS")
@@ -168,9 +170,11 @@ def state(*, days_old: int, etag: str | None = '"v1"', stored: bool = True) -> P
 
 
 def listing(s: SourcesSpider, url: str, body: bytes, content_type: str = "application/xml") -> list[object]:
+    """What reading a listing yields, then the page requests it left for start() to make."""
     request = next(r for r in s.requests() if isinstance(r, Request) and r.url == url)
-    return list(s.parse_listing(Response(url=url, status=200, headers={"Content-Type": content_type},
-                                         body=body, request=request)))
+    outcomes: list[object] = list(s.parse_listing(Response(url=url, status=200, headers={"Content-Type": content_type},
+                                                           body=body, request=request)))
+    return outcomes + s.take_waiting()
 
 
 def page_urls(outcomes: list[object]) -> list[str]:
@@ -242,7 +246,8 @@ def test_sitemap_urls_are_filtered_and_capped() -> None:
     s = SourcesSpider([source], clock=lambda: NOW)
     outcomes = listing(s, f"{SITE}/sitemap.xml", SITEMAP)
     assert page_urls(outcomes) == [f"{SITE}/news/a.html", f"{SITE}/news/b.html"]
-    assert outcomes[0].meta["releasewatch_published"] == date(2026, 11, 21)
+    first = next(o for o in outcomes if isinstance(o, Request))
+    assert first.meta["releasewatch_published"] == date(2026, 11, 21)
     [capped] = [o for o in outcomes if isinstance(o, FailureItem)]
     assert (capped.url, capped.reason) == (f"{SITE}/news/c.html", reasons.capped(2))
 
@@ -265,8 +270,54 @@ def test_a_site_root_means_the_sitemaps_named_in_robots_txt() -> None:
     body = b"User-agent: *\nDisallow: /private/\nSitemap: /news-sitemap.xml\nSitemap: http://127.0.0.1:8000/s2.xml.gz\n"
     outcomes = listing(s, f"{SITE}/robots.txt", body, "text/plain")
     assert page_urls(outcomes) == [f"{SITE}/news-sitemap.xml", f"{SITE}/s2.xml.gz"]
-    assert [o.meta["releasewatch_role"] for o in outcomes] == ["sitemap", "sitemap"]
+    assert [o.meta["releasewatch_role"] for o in outcomes if isinstance(o, Request)] == ["sitemap", "sitemap"]
+    assert not [o for o in outcomes if isinstance(o, ListingItem)]  # no validators: nothing to keep
+    response = Response(url=robots.url, status=200, body=body, request=robots,
+                        headers={"Content-Type": "text/plain", "Last-Modified": "Fri, 20 Nov 2026 10:00:00 GMT"})
+    [kept] = [o.check for o in s.parse_listing(response) if isinstance(o, ListingItem)]  # for the next run
+    assert kept.children == ((f"{SITE}/news-sitemap.xml", None), (f"{SITE}/s2.xml.gz", None))
     assert page_urls(listing(s, f"{SITE}/robots.txt", b"User-agent: *\n", "text/plain")) == [f"{SITE}/sitemap.xml"]
+
+
+INDEX = f"""<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<sitemap><loc>{SITE}/news.xml</loc><lastmod>2026-11-20</lastmod></sitemap>
+<sitemap><loc>{SITE}/archive-2019.xml</loc><lastmod>2019-12-31</lastmod></sitemap></sitemapindex>""".encode()
+
+
+def test_listings_are_requested_conditionally_and_a_304_index_still_leads_to_its_sitemaps() -> None:
+    source = SourceConfig("s", "sitemap", (f"{SITE}/index.xml",))
+    first = SourcesSpider([source], clock=lambda: NOW)
+    [request] = first.requests()
+    assert request.headers.get("If-None-Match") is None
+    response = Response(url=request.url, status=200, body=INDEX, request=request,
+                        headers={"Content-Type": "application/xml", "ETag": '"i1"', "Last-Modified": "Fri, 20 Nov 2026 10:00:00 GMT"})
+    outcomes = list(first.parse_listing(response))
+    assert page_urls(outcomes) == [f"{SITE}/news.xml", f"{SITE}/archive-2019.xml"]  # the first crawl reads everything
+    [kept] = [o.check for o in outcomes if isinstance(o, ListingItem)]
+    assert (kept.status, kept.etag, kept.last_modified) == (200, '"i1"', "Fri, 20 Nov 2026 10:00:00 GMT")
+    assert kept.children == ((f"{SITE}/news.xml", date(2026, 11, 20)), (f"{SITE}/archive-2019.xml", date(2019, 12, 31)))
+
+    stored = {("s", request.url): ListingState(kept.etag, kept.last_modified, kept.children)}
+    later = SourcesSpider([source], clock=lambda: NOW, listings=stored,
+                          known={("s", f"{SITE}/news/a.html"): state(days_old=40)})
+    [request] = [r for r in later.requests() if r.url == f"{SITE}/index.xml"]
+    assert request.headers.get("If-None-Match") == b'"i1"'
+    assert request.headers.get("If-Modified-Since") == b"Fri, 20 Nov 2026 10:00:00 GMT"
+    outcomes = list(later.parse_listing(Response(url=request.url, status=304, body=b"", request=request)))
+    # Unchanged index: its sitemaps are asked for again (each conditionally), except one that last
+    # changed before the revisit window; the check is kept, its children with it.
+    assert page_urls(outcomes) == [f"{SITE}/news.xml"]
+    [kept] = [o.check for o in outcomes if isinstance(o, ListingItem)]
+    assert (kept.status, kept.children) == (304, None)
+    assert not [o for o in outcomes if isinstance(o, FailureItem)]
+
+
+def test_a_listing_read_only_up_to_max_pages_is_not_kept_for_a_conditional_request() -> None:
+    source = SourceConfig("s", "sitemap", (f"{SITE}/sitemap.xml",), max_pages=2)
+    s = SourcesSpider([source], clock=lambda: NOW)
+    outcomes = listing(s, f"{SITE}/sitemap.xml", SITEMAP)
+    assert any(isinstance(o, FailureItem) for o in outcomes)  # the cap, said once
+    assert not [o for o in outcomes if isinstance(o, ListingItem)]
 
 
 def test_links_are_followed_on_the_same_site_up_to_max_depth() -> None:

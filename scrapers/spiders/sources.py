@@ -20,8 +20,12 @@ else, with one reason). Nothing here raises for a page or knows anything about a
 """
 from __future__ import annotations
 
+import asyncio
+import logging
 import mimetypes
 import re
+import time
+from collections import deque
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -40,11 +44,15 @@ from pipeline.model import FetchedPage
 from scrapers import reasons
 from scrapers.errors import NotAFeed, NotASitemap, TooLarge
 from scrapers.feeds import read_feed
-from scrapers.items import FailureItem, NotModifiedItem, PageItem
+from scrapers.items import FailureItem, ListingItem, NotModifiedItem, PageItem
 from scrapers.sitemaps import open_sitemap, sitemap_urls_from_robots
 from storage.repository.crawling import PageState
+from storage.repository.listings import Child, ListingCheck, ListingState
 
 PAGE, FEED, SITEMAP, ROBOTS = "page", "feed", "sitemap", "robots"
+LISTING_STALL_SECONDS = 30.0  # how long start() waits on feed/sitemap requests Scrapy shows no sign of
+
+logger = logging.getLogger(__name__)
 STATS = "releasewatch/sources"
 
 
@@ -92,9 +100,15 @@ class SourcesSpider(Spider):
     name = "sources"
 
     def __init__(self, sources: Sequence[SourceConfig] = (), clock: Any = None,
-                 known: Mapping[tuple[str, str], PageState] | None = None, **kwargs: Any) -> None:
+                 known: Mapping[tuple[str, str], PageState] | None = None,
+                 listings: Mapping[tuple[str, str], ListingState] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.sources = tuple(sources)
+        #: (source, URL) -> validators and children of the feeds, sitemaps and robots.txt read before.
+        self.listings: Mapping[tuple[str, str], ListingState] = listings or {}
+        #: Pages the listings named, admitted but not requested yet (start() hands them out).
+        self._waiting: deque[tuple[str, str, date | None]] = deque()
+        self._listings_in_flight = 0  # listing requests made whose response or failure has not been handled
         # The crawl clock is injectable so tests can pin fetched_at; by default it is the real UTC time.
         self._clock = clock or (lambda: datetime.now(UTC))
         #: (source, URL) -> what earlier runs stored about the page (validators, hash, first seen).
@@ -108,6 +122,7 @@ class SourcesSpider(Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> SourcesSpider:
         spider: SourcesSpider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider._headers_received, signal=signals.headers_received)
+        crawler.signals.connect(spider._bytes_received, signal=signals.bytes_received)
         return spider
 
     @staticmethod
@@ -123,8 +138,61 @@ class SourcesSpider(Spider):
 
     # -- what to fetch -----------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
+        """The sources' first requests, then the pages their listings name, each page as the
+        downloader has room for it. Yielded from a callback, every page of a sitemap would be a
+        scheduled request at once, and the crawl's memory would grow with the size of the site."""
         for request in self.requests():
+            if isinstance(request, Request) and request.meta.get("releasewatch_role") == PAGE:
+                await self._room()
             yield request
+        stalled_since: float | None = None
+        while True:
+            if self._waiting:
+                stalled_since = None
+                await self._room()
+                yield self._next_waiting()
+                continue
+            if self._listings_in_flight <= 0:
+                return
+            if self._engine_idle():
+                # A listing counted as in flight that is neither downloading nor being read nor
+                # queued was lost somewhere Scrapy does not tell a spider about: do not wait forever.
+                stalled_since = stalled_since or time.monotonic()
+                if time.monotonic() - stalled_since > LISTING_STALL_SECONDS:
+                    logger.warning("%d feed/sitemap requests never came back; finishing the crawl without them",
+                                   self._listings_in_flight)
+                    return
+            else:
+                stalled_since = None
+            await asyncio.sleep(0.01)
+
+    def _engine(self) -> Any:
+        """The running crawl's engine; None for a spider used without a crawler (tests)."""
+        crawler = getattr(self, "crawler", None)
+        return crawler.engine if crawler is not None else None
+
+    async def _room(self) -> None:
+        """Wait until the downloader takes more requests (at once without a crawler, as in tests)."""
+        engine = self._engine()
+        while engine is not None and engine.running and engine.needs_backout():
+            await asyncio.sleep(0.005)
+
+    def _engine_idle(self) -> bool:
+        engine = self._engine()
+        if engine is None:
+            return True
+        scheduler = getattr(getattr(engine, "_slot", None), "scheduler", None)
+        slot = engine.scraper.slot
+        return (not engine.downloader.active and (slot is None or slot.is_idle())
+                and (scheduler is None or not scheduler.has_pending_requests()))
+
+    def _next_waiting(self) -> Request:
+        source, url, published = self._waiting.popleft()
+        return self._build_page_request(source, url, depth=0, published=published)
+
+    def take_waiting(self) -> list[Request]:
+        """Every page the listings named that start() has not requested yet, as requests (for tests)."""
+        return [self._next_waiting() for _ in range(len(self._waiting))]
 
     def requests(self) -> Iterable[Request | FailureItem]:
         """The first requests of every source, then known feed/sitemap pages still young enough to revisit."""
@@ -152,25 +220,71 @@ class SourcesSpider(Spider):
         meta: dict[str, Any] = {"releasewatch_source": source, "releasewatch_url": url, "releasewatch_role": role}
         if limit:
             meta["download_maxsize"] = limit
+        headers: dict[str, str] = {}
+        state = self.listings.get((source, url))
+        if state is not None:
+            if state.etag:
+                headers["If-None-Match"] = state.etag
+            if state.last_modified:
+                headers["If-Modified-Since"] = state.last_modified
         self._inc(source, "listings_requested")
-        return Request(url, callback=self.parse_listing, errback=self.failed, dont_filter=True, meta=meta)
+        self._listings_in_flight += 1
+        return Request(url, callback=self.parse_listing, errback=self.failed, dont_filter=True, meta=meta,
+                       headers=headers or None)
 
-    def _page_request(self, source: str, url: str, *, depth: int,
-                      published: date | None) -> Iterable[Request | FailureItem]:
+    def _listing_check(self, response: Response, children: tuple[Child, ...] | None) -> Iterable[ListingItem]:
+        """What to keep of this fetch of a listing for the next run's conditional request (nothing
+        when the site gave no validators to make one with)."""
+        lower = {k.lower(): v for k, v in _headers(response).items()}
+        if response.status == 304 or lower.get("etag") or lower.get("last-modified"):
+            yield ListingItem(ListingCheck(response.meta["releasewatch_source"], response.meta["releasewatch_url"],
+                                           self._clock(), response.status, lower.get("etag"),
+                                           lower.get("last-modified"), children))
+
+    def _child_listings(self, source: SourceConfig, children: Iterable[Child]) -> Iterable[Request]:
+        """The sitemaps an index (or a robots.txt) names; from an index, only those that changed
+        within the revisit window (a child last changed before it lists only pages too old to matter)."""
+        plan = self._plans[source.name]
+        oldest = self._clock().date() - timedelta(days=source.revisit_days)
+        for loc, lastmod in children:
+            if lastmod is None or lastmod >= oldest or plan.first_crawl:
+                yield self._listing(source.name, loc, SITEMAP)
+
+    def _admit(self, source: str, url: str) -> tuple[bool, FailureItem | None]:
+        """Whether `url` is to be requested for `source` (not asked for yet, under `max_pages`, a
+        scheme we fetch), counting it as requested; and the failure to record when it is not."""
         plan = self._plans[source]
         if url in plan.requested:
-            return
+            return False, None
         if len(plan.requested) >= plan.config.max_pages:
             if not plan.capped:
                 plan.capped = True
-                yield FailureItem(source, url, reasons.capped(plan.config.max_pages), self._clock())
-            return
+                return False, FailureItem(source, url, reasons.capped(plan.config.max_pages), self._clock())
+            return False, None
         scheme = urlsplit(url).scheme.lower()
+        plan.requested.add(url)  # also a refused one: one failure per URL, not one per listing that repeats it
         if scheme not in ("http", "https", "file"):
-            plan.requested.add(url)  # one failure per URL, not one per listing that repeats it
-            yield FailureItem(source, url, f"unsupported URL scheme {scheme!r}", self._clock())
-            return
-        plan.requested.add(url)
+            return False, FailureItem(source, url, f"unsupported URL scheme {scheme!r}", self._clock())
+        return True, None
+
+    def _page_request(self, source: str, url: str, *, depth: int,
+                      published: date | None) -> Iterable[Request | FailureItem]:
+        admitted, failure = self._admit(source, url)
+        if failure is not None:
+            yield failure
+        if admitted:
+            yield self._build_page_request(source, url, depth=depth, published=published)
+
+    def _listed_page(self, source: str, url: str, *, published: date | None) -> Iterable[FailureItem]:
+        """A page a feed or sitemap names: admitted now (so that max_pages stops the reading), requested by start()."""
+        admitted, failure = self._admit(source, url)
+        if failure is not None:
+            yield failure
+        if admitted:
+            self._waiting.append((source, url, published))
+
+    def _build_page_request(self, source: str, url: str, *, depth: int, published: date | None) -> Request:
+        plan = self._plans[source]
         headers: dict[str, str] = {}
         state = self.known.get((source, url))
         if state is not None and state.content_hash is not None:
@@ -187,8 +301,8 @@ class SourcesSpider(Spider):
             meta["autothrottle_dont_adjust_delay"] = True
         self._inc(source, "requested")
         priority = depth * self._setting("RELEASEWATCH_FOLLOW_DEPTH_PRIORITY", -1)
-        yield Request(url, callback=self.parse, errback=self.failed, dont_filter=True, meta=meta,
-                      headers=headers or None, priority=priority)
+        return Request(url, callback=self.parse, errback=self.failed, dont_filter=True, meta=meta,
+                       headers=headers or None, priority=priority)
 
     def _young(self, source: SourceConfig, published: date | None, state: PageState | None) -> bool:
         """Whether a listed page is still worth (re)visiting: unknown pages always are, once."""
@@ -210,51 +324,74 @@ class SourcesSpider(Spider):
         return bool(lastmod and state and state.last_checked_at and lastmod > state.last_checked_at.date())
 
     # -- reading listings --------------------------------------------------------------------
-    def parse_listing(self, response: Response, **kwargs: Any) -> Iterable[Request | FailureItem]:
-        """A feed, sitemap or robots.txt: request what it lists (never raises; problems become failures)."""
+    def parse_listing(self, response: Response, **kwargs: Any) -> Iterable[Request | FailureItem | ListingItem]:
+        """A feed, sitemap or robots.txt: request what it lists (never raises; problems become failures).
+
+        A 304 says the listing is as it was: a feed or a sitemap of pages lists nothing new (its
+        young pages are revisited anyway), an index or a robots.txt leads to the sitemaps it named
+        last time. A listing read whole is kept with its validators for the next run's request.
+        The pages it names wait for start() to request them.
+        """
+        try:
+            yield from self._read_listing(response)
+        finally:
+            self._listings_in_flight -= 1
+
+    def _read_listing(self, response: Response) -> Iterable[Request | FailureItem | ListingItem]:
         source_name = response.meta["releasewatch_source"]
         url = response.meta["releasewatch_url"]
         role = response.meta["releasewatch_role"]
         source = self._plans[source_name].config
         self._inc(source_name, "bytes", len(response.body))
+        if response.status == 304:
+            self._inc(source_name, "listings_not_modified")
+            yield from self._listing_check(response, None)
+            state = self.listings.get((source_name, url))
+            yield from self._child_listings(source, state.children if state is not None else ())
+            return
         if role == ROBOTS:
-            if response.status == 200:
-                found = list(sitemap_urls_from_robots(response.body, base_url=response.url))
-            else:
-                found = []
+            found = list(sitemap_urls_from_robots(response.body, base_url=response.url)) if response.status == 200 else []
             parts = urlsplit(url)
-            for sitemap in found or [f"{parts.scheme}://{parts.netloc}/sitemap.xml"]:
-                yield self._listing(source_name, sitemap, SITEMAP)
+            named: tuple[Child, ...] = tuple((sitemap, None) for sitemap in found or [f"{parts.scheme}://{parts.netloc}/sitemap.xml"])
+            if response.status == 200:
+                yield from self._listing_check(response, named)
+            yield from self._child_listings(source, named)
             return
         if not 200 <= response.status < 300:
             yield FailureItem(source_name, url, reasons.http_status(response.status), self._clock())
             return
+        plan = self._plans[source_name]
         try:
+            children: list[Child] = []
             if role == FEED:
                 entries = read_feed(response.body, response.url, _headers(response))
                 for entry in entries:
                     if self._wanted(source, entry.url, entry.published, None):
-                        yield from self._page_request(source_name, entry.url, depth=0, published=entry.published)
-                return
-            yield from self._read_sitemap(source, response)
+                        yield from self._listed_page(source_name, entry.url, published=entry.published)
+            else:
+                yield from self._read_sitemap(source, response, children)
         except (NotAFeed, NotASitemap, TooLarge) as exc:
             yield FailureItem(source_name, url, str(exc), self._clock())
+            return
+        if not plan.capped:
+            # A listing read only up to max_pages is fetched whole again next time, or a 304 would
+            # hide the entries past the cap for as long as it stays the same.
+            yield from self._listing_check(response, tuple(children))
 
-    def _read_sitemap(self, source: SourceConfig, response: Response) -> Iterable[Request | FailureItem]:
+    def _read_sitemap(self, source: SourceConfig, response: Response, children: list[Child]) -> Iterable[Request | FailureItem]:
+        """Request what a sitemap lists; an index's child sitemaps are also added to `children`."""
         limit = self._setting("RELEASEWATCH_SITEMAP_MAXSIZE", 50 * 1024 * 1024)
         sitemap = open_sitemap(response.body, limit)
         plan = self._plans[source.name]
-        oldest = self._clock().date() - timedelta(days=source.revisit_days)
         for entry in sitemap.entries():
             if sitemap.type == "sitemapindex":
-                # A child sitemap last changed before the revisit window lists only pages too old to matter.
-                if entry.lastmod is None or entry.lastmod >= oldest or plan.first_crawl:
-                    yield self._listing(source.name, entry.loc, SITEMAP)
+                children.append((entry.loc, entry.lastmod))
+                yield from self._child_listings(source, [(entry.loc, entry.lastmod)])
                 continue
             if plan.capped:
                 return  # stop reading: the rest of a huge sitemap is never parsed
             if self._wanted(source, entry.loc, entry.published, entry.lastmod):
-                yield from self._page_request(source.name, entry.loc, depth=0, published=entry.published or entry.lastmod)
+                yield from self._listed_page(source.name, entry.loc, published=entry.published or entry.lastmod)
 
     # -- reading pages -----------------------------------------------------------------------
     def parse(self, response: Response, **kwargs: Any) -> Iterable[PageItem | NotModifiedItem | FailureItem | Request]:
@@ -280,15 +417,20 @@ class SourcesSpider(Spider):
             return
         if content_type and not any(k.lower() == "content-type" for k in headers):
             headers["Content-Type"] = content_type  # file://: let the reader know what the extension said
+        body, cut_off_at = response.body, None
+        limit = self._setting("RELEASEWATCH_PAGE_MAXSIZE", 10 * 1024 * 1024)
+        if limit and (len(body) > limit or response.meta.get("releasewatch_cut")):
+            body, cut_off_at = body[:limit], limit
         yield PageItem(FetchedPage(
             source=source,
             url=url,
             final_url=response.url,
             status=response.status,
             headers=headers,
-            body=response.body,
+            body=body,
             fetched_at=fetched_at,
             published_hint=response.meta.get("releasewatch_published"),
+            cut_off_at=cut_off_at,
         ))
         yield from self._follow(source, response)
 
@@ -301,12 +443,29 @@ class SourcesSpider(Spider):
             yield from self._page_request(source, link.url, depth=depth + 1, published=None)
 
     def _headers_received(self, headers: Any, body_length: int, request: Request, spider: Spider) -> None:
-        """Stop downloading a page whose Content-Type says it is not HTML: its body is never read."""
+        """Stop downloading a page whose Content-Type says it is not HTML: its body is never read.
+        Note whether the body comes compressed (see _bytes_received)."""
         if spider is not self or request.meta.get("releasewatch_role") != PAGE:
             return
         value = headers.get(b"Content-Type")
         content_type = value.decode("latin-1") if isinstance(value, bytes) else value
         if content_type and not reasons.is_readable(content_type):
+            raise StopDownload(fail=False)
+        encoding = headers.get(b"Content-Encoding")
+        if encoding and encoding.strip().lower() not in (b"identity", b""):
+            # Compressed bytes on the wire say little about the page's size: the whole transfer is
+            # read (up to DOWNLOAD_MAXSIZE, which also bounds inflation) and cut after decompression.
+            request.meta["releasewatch_encoded"] = True
+
+    def _bytes_received(self, data: bytes, request: Request, spider: Spider) -> None:
+        """Stop reading a page past RELEASEWATCH_PAGE_MAXSIZE: what arrived so far is read and the cut recorded."""
+        if spider is not self or request.meta.get("releasewatch_role") != PAGE or request.meta.get("releasewatch_encoded"):
+            return
+        received = request.meta.get("releasewatch_received", 0) + len(data)
+        request.meta["releasewatch_received"] = received
+        limit = self._setting("RELEASEWATCH_PAGE_MAXSIZE", 10 * 1024 * 1024)
+        if limit and received > limit:
+            request.meta["releasewatch_cut"] = True
             raise StopDownload(fail=False)
 
     def failed(self, failure: Failure) -> Iterable[FailureItem]:
@@ -317,6 +476,7 @@ class SourcesSpider(Spider):
         timeout = request.meta.get("download_timeout") or self._setting("DOWNLOAD_TIMEOUT", 0.0)
         reason = reasons.exception_reason(failure.value, url, timeout)
         if request.meta.get("releasewatch_role") in (FEED, SITEMAP, ROBOTS):
+            self._listings_in_flight -= 1
             reason = f"{request.meta['releasewatch_role']}: {reason}"
         yield FailureItem(source, url, reason, self._clock())
 
