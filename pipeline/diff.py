@@ -305,10 +305,16 @@ def _conflict(slots: Slots, keys: list[tuple], found: tuple[str, frozenset[str]]
 
 
 def _is_news(group: tuple, before: _GroupConflict | None, now: _GroupConflict) -> bool:
-    """A conflict is news when a value contradicting the consensus appears, or the consensus itself flips."""
+    """A conflict is news when a value enters the disagreement: a new outlier, or a new anchor that
+    contradicts the old one. Sources siding with values already in it are not news (a source that
+    switched sides is a `changed` event of its own), so one crawl's events do not depend on the
+    order its pages came in: a 1-1 tie that a third source breaks is still the same disagreement."""
     if before is None:
         return True
-    return not compatible_values(group[1], before.anchor, now.anchor) or not now.outliers <= before.outliers
+    involved_before = {before.anchor, *before.outliers}
+    if not now.outliers <= involved_before:
+        return True
+    return now.anchor not in involved_before and not compatible_values(group[1], before.anchor, now.anchor)
 
 
 def _outdated(sides: dict[str, list[ObservedClaim]]) -> str | None:

@@ -1,6 +1,7 @@
 """The diff as a pure function: scenario table, one row per situation, plus properties."""
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 import pytest
@@ -159,6 +160,32 @@ def test_a_new_outlier_is_news_even_while_a_conflict_stands():
     events = diff([studio, cinema, stale], [studio, cinema, stale, wrong])
     assert [e.type for e in events] == ["conflict"]
     assert set(events[0].sources) == {"blog", "cinema", "studio", "fans"}
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(3))))
+def test_one_disagreement_is_one_conflict_whatever_order_the_pages_come_in(order):
+    pages = [date_claim("studio", "2027-06-11"), date_claim("cinema", "2027-06-11"), date_claim("fans", "2027-03-05")]
+    seen: list = []
+    conflicts = 0
+    for i in order:
+        now = [*seen, pages[i]]
+        conflicts += sum(e.type == "conflict" for e in diff(seen, now))
+        seen = now
+    assert conflicts == 1
+
+
+def test_a_source_switching_sides_is_a_change_not_a_new_conflict():
+    studio, cinema, fans = date_claim("studio", "2025-06-06"), date_claim("cinema", "2025-06-06"), date_claim("fans", "2024-07-07")
+    switched = date_claim("cinema", "2024-07-07")
+    events = diff([studio, cinema, fans], [studio, switched, fans])
+    assert [(e.type, e.sources) for e in events] == [("changed", ("cinema",))]
+
+
+def test_a_new_value_overturning_the_consensus_is_news():
+    studio, fans = date_claim("studio", "2025-06-06"), date_claim("fans", "2024-07-07")
+    newcomers = [date_claim(s, "2026-03-01") for s in ("cinema", "blog", "wiki")]
+    events = diff([studio, fans], [studio, fans, *newcomers])
+    assert [e.type for e in events if e.type != "new"] == ["conflict"]
 
 
 @pytest.mark.parametrize(
