@@ -50,6 +50,21 @@ def test_concurrent_upgrades_of_an_empty_database_all_succeed(db_url: str) -> No
             database.dispose()
 
 
+def test_processes_opening_a_new_sqlite_file_together_wait_for_each_other(tmp_path) -> None:
+    # The first connections to a new file switch it to WAL, which SQLite refuses at once (no busy
+    # wait) while another connection holds it: every opener must wait, not fail.
+    from concurrent.futures import ThreadPoolExecutor
+
+    for trial in range(15):
+        databases = [Database(f"sqlite:///{tmp_path / f'new{trial}.db'}") for _ in range(8)]
+        try:
+            with ThreadPoolExecutor(max_workers=8) as pool:
+                assert list(pool.map(Database.upgrade, databases)) == [HEAD] * 8
+        finally:
+            for database in databases:
+                database.dispose()
+
+
 def test_upgrading_a_populated_database_keeps_its_data(db_url: str) -> None:
     database = Database(db_url)
     try:
