@@ -19,16 +19,16 @@ from pipeline.model import Event, EventType, ObservedClaim
 PageKey = tuple[str, str]  # (source, url)
 
 
-class _Slot(NamedTuple):
+class Slot(NamedTuple):
     """What one page says for one key: its values and the claims that say them.
 
-    A NamedTuple rather than a dataclass: a replay builds one per key and page at every snapshot."""
+    A NamedTuple rather than a dataclass: a replay builds one per key and page it applies."""
 
     values: frozenset[str]
     claims: tuple[ObservedClaim, ...]
 
 
-Slots = dict[tuple, dict[PageKey, _Slot]]  # key -> page -> what the page says for the key
+Slots = dict[tuple, dict[PageKey, Slot]]  # key -> page -> what the page says for the key, pages in order
 
 
 def _fingerprint(*parts: object) -> str:
@@ -50,9 +50,20 @@ def _slots(claims: Iterable[ObservedClaim]) -> Slots:
         else:
             said.append(c)
     return {
-        key: {page: _Slot(frozenset(map(value_of, cs)), tuple(cs)) for page, cs in pages.items()}
+        key: {page: Slot(frozenset(map(value_of, cs)), tuple(cs)) for page, cs in pages.items()}
         for key, pages in grouped.items()
     }
+
+
+def slots_of(claims: Iterable[ObservedClaim]) -> Slots:
+    """What the claims say per key and page, as the diff compares them (current claims only); pages
+    in the order the claims give them."""
+    return _slots(_current(claims))
+
+
+def page_slots(claims: Iterable[ObservedClaim]) -> dict[tuple, Slot]:
+    """What one page's claims say per key."""
+    return {key: slot for key, pages in slots_of(claims).items() for slot in pages.values()}
 
 
 def _ids(claims: Iterable[ObservedClaim]) -> tuple[int, ...]:
@@ -133,7 +144,7 @@ def _qualifies(old_key: tuple, new_key: tuple) -> str | None:
     return " and ".join(x for x, added in (("region", region_added), ("kind", kind_added)) if added) + " added"
 
 
-def _changed_event(key: tuple, page: PageKey, old: _Slot, new: _Slot, qualified: str | None = None) -> Event:
+def _changed_event(key: tuple, page: PageKey, old: Slot, new: Slot, qualified: str | None = None) -> Event:
     if old.values == new.values and qualified:
         details: dict[str, object] = {"change": qualified}
     else:
@@ -149,7 +160,7 @@ def _changed_event(key: tuple, page: PageKey, old: _Slot, new: _Slot, qualified:
                   severity, **details)
 
 
-def _pages_of(pages: dict[PageKey, _Slot], only: PageKey | None) -> Iterable[PageKey]:
+def _pages_of(pages: dict[PageKey, Slot], only: PageKey | None) -> Iterable[PageKey]:
     if only is None:
         return pages
     return (only,) if only in pages else ()
@@ -248,9 +259,9 @@ def _disagreement(group: tuple, holders: dict[str, set[str]]) -> tuple[str, froz
     """The group's anchor (the value the most sources can agree with; ties: the most precise, then
     the earliest value) and its outliers (values that cannot be true with it, held by another
     source); None when there is no disagreement between sources."""
-    if len(holders) < 2:
-        return None
     field = group[1]
+    if len(holders) - (field == "cast" and "" in holders) < 2:
+        return None  # one value, or one role and claims naming none (which agree with every role)
     support = _support(field, holders)
     anchor = max(sorted(holders), key=lambda v: (support[v], precision_rank(v) if field == "release_date" else 0))
     outliers = frozenset(
@@ -418,12 +429,21 @@ def diff_page(page: PageKey, lower: Sequence[ObservedClaim], old: Sequence[Obser
     """diff([*lower, *old, *upper], [*lower, *new, *upper]): one page's claims went from `old` to
     `new` while the other pages' (`lower` and `upper`, which hold none of its claims) stayed.
 
-    What a replay asks at every stored snapshot. The same events come out; the other pages' claims
-    are grouped once for both sides, and only the keys and groups the page is in are examined.
+    The claim-list form of diff_slots, which a replay (pipeline.replay.ClaimState) asks at every
+    stored snapshot with slots it keeps. The same events come out as from `diff`; the other pages'
+    claims are grouped once for both sides, and only the keys and groups the page is in are examined.
     """
     lower_slots, upper_slots = _slots(_current(lower)), _slots(_current(upper))
     old_current, new_current = _current(old), _current(new)
     before = _merged(lower_slots, _slots(old_current), upper_slots)
     now = _merged(lower_slots, _slots(new_current), upper_slots)
     new_ids = {c.claim_id for c in new_current} - {c.claim_id for c in old_current}
+    return _events(before, now, new_ids, page)
+
+
+def diff_slots(page: PageKey, before: Slots, now: Slots, new_ids: set[int]) -> list[Event]:
+    """diff_page on slots a caller keeps: `before` and `now` differ only in `page`'s slots, hold
+    every key whose events `page` can change (its own keys on both sides, and every release-date
+    key of a film and region it dates on either side), pages in order within a key; `new_ids` are
+    the claim ids `page` says now and did not say before."""
     return _events(before, now, new_ids, page)

@@ -7,12 +7,12 @@ same claims yields the same events (same fingerprints) as the crawls that stored
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from pipeline.compare import key_of
-from pipeline.diff import diff_page
+from pipeline.diff import Slot, Slots, diff_slots, page_slots, slots_of
 from pipeline.model import Event, ObservedClaim
 
 PageKey = tuple[str, str]
@@ -37,52 +37,87 @@ class ReplayedEvent:
 
 
 class ClaimState:
-    """The claims of the latest snapshot of every page, indexed by film for the diff."""
+    """The claims of the latest snapshot of every page, and what they say per diff key.
+
+    The per-key slots (pipeline.diff.Slots) are kept as pages change rather than rebuilt from the
+    claims of a film's every page at each snapshot; a change replaces the dicts of the keys it
+    touches instead of editing them, so the slots handed out before it still show the state before.
+    """
 
     def __init__(self) -> None:
         self._by_page: dict[PageKey, tuple[ObservedClaim, ...]] = {}
-        self._pages_by_film: dict[str, set[PageKey]] = defaultdict(set)
-
-    def films_of(self, page: PageKey) -> set[str]:
-        return {c.film_key for c in self.claims_of(page)}
-
-    def claims_around(self, page: PageKey, films: set[str]) -> tuple[list[ObservedClaim], list[ObservedClaim]]:
-        """The other pages' claims about `films`, page by page in page order, split where `page`
-        sorts: the claims its own go between."""
-        before: list[ObservedClaim] = []
-        after: list[ObservedClaim] = []
-        for other in self._pages_of(films):
-            if other != page:
-                (before if other < page else after).extend(c for c in self._by_page[other] if c.film_key in films)
-        return before, after
-
-    def _pages_of(self, films: set[str]) -> list[PageKey]:
-        return sorted(set().union(*(self._pages_by_film.get(f, ()) for f in films))) if films else []
+        self._slots: Slots = {}
+        self._date_keys: dict[tuple[str, str | None], set[tuple]] = defaultdict(set)  # (film, region) -> keys
 
     def claims_of(self, page: PageKey) -> tuple[ObservedClaim, ...]:
         return self._by_page.get(page, ())
 
+    def load(self, pages: Mapping[PageKey, Sequence[ObservedClaim]]) -> None:
+        """Start an empty state from these pages' claims, in one pass."""
+        if self._by_page:
+            raise ValueError("ClaimState.load needs an empty state; use apply to change one")
+        ordered = sorted(pages)
+        self._by_page = {page: tuple(pages[page]) for page in ordered}
+        self._slots = slots_of(c for page in ordered for c in pages[page])
+        for key in self._slots:
+            if key[1] == "release_date":
+                self._date_keys[(key[0], key[2])].add(key)
+
     def apply(self, page: PageKey, claims: tuple[ObservedClaim, ...]) -> None:
-        for film in self.films_of(page):
-            self._pages_by_film[film].discard(page)
+        self._install(page, claims, self._with_page(page, page_slots(self.claims_of(page)), page_slots(claims)))
+
+    def step(self, page: PageKey, claims: tuple[ObservedClaim, ...]) -> list[Event]:
+        """Apply a new version of `page` and return the events it causes (pipeline.diff.diff_slots)."""
+        old = self.claims_of(page)
+        touched = {key_of(c) for c in (*old, *claims)}
+        # A region's comparison groups depend on every date of it: undated kinds join the primary one.
+        relevant = set(touched)
+        for key in touched:
+            if key[1] == "release_date":
+                relevant |= self._date_keys.get((key[0], key[2]), set())
+        old_slots, new_slots = page_slots(old), page_slots(claims)
+        changed = self._with_page(page, old_slots, new_slots)
+        before = {key: self._slots[key] for key in relevant if key in self._slots}
+        now = dict(before)
+        for key, pages in changed.items():
+            if pages:
+                now[key] = pages
+            else:
+                del now[key]
+        new_ids = {c.claim_id for slot in new_slots.values() for c in slot.claims}
+        new_ids -= {c.claim_id for slot in old_slots.values() for c in slot.claims}
+        events = diff_slots(page, before, now, new_ids)
+        self._install(page, claims, changed)
+        return events
+
+    def _with_page(self, page: PageKey, old: dict[tuple, Slot], new: dict[tuple, Slot]) -> Slots:
+        """New page dicts (pages in order; empty when none is left) for the keys `page` changes."""
+        changed: Slots = {}
+        for key in old.keys() | new.keys():
+            pages = dict(self._slots.get(key, {}))
+            slot = new.get(key)
+            if slot is None:
+                pages.pop(page, None)
+            elif page in pages or not pages or next(reversed(pages)) < page:
+                pages[page] = slot
+            else:
+                pages[page] = slot
+                pages = dict(sorted(pages.items()))
+            changed[key] = pages
+        return changed
+
+    def _install(self, page: PageKey, claims: tuple[ObservedClaim, ...], changed: Slots) -> None:
         self._by_page[page] = claims
-        for c in claims:
-            self._pages_by_film[c.film_key].add(page)
-
-
-def _relevant(claims: list[ObservedClaim], touched: set[tuple]) -> list[ObservedClaim]:
-    """The claims whose events one page can change: those of its own keys, and every release date
-    of a film and region it dates (a region's comparison groups depend on all of its dates: claims
-    without a kind join the kind most sources give).
-
-    Other keys hold the same claims before and after the page, so the diff would find nothing there;
-    leaving them out keeps a page's diff small however much is known about its films.
-    """
-    regions = {(key[0], key[2]) for key in touched if key[1] == "release_date"}
-    return [
-        c for c in claims
-        if (c.claim.field == "release_date" and (c.film_key, c.claim.region) in regions) or key_of(c) in touched
-    ]
+        for key, pages in changed.items():
+            dated = key[1] == "release_date"
+            if pages:
+                self._slots[key] = pages
+                if dated:
+                    self._date_keys[(key[0], key[2])].add(key)
+            else:
+                self._slots.pop(key, None)
+                if dated:
+                    self._date_keys[(key[0], key[2])].discard(key)
 
 
 def replay(history: Iterable[SnapshotClaims]) -> list[ReplayedEvent]:
@@ -94,13 +129,6 @@ def replay_into(state: ClaimState, history: Iterable[SnapshotClaims]) -> list[Re
     """Apply `history` on top of `state` (changing it) and return the events each snapshot causes."""
     found: list[ReplayedEvent] = []
     for snap in history:
-        page = (snap.source, snap.url)
-        old = state.claims_of(page)
-        touched = {key_of(c) for c in (*old, *snap.claims)}
-        films = {key[0] for key in touched}
-        # The other pages say the same before and after: gather their claims once, around the page's.
-        lower, upper = (_relevant(side, touched) for side in state.claims_around(page, films))
-        state.apply(page, snap.claims)
-        events = diff_page(page, lower, old, snap.claims, upper)
+        events = state.step((snap.source, snap.url), snap.claims)
         found += [ReplayedEvent(e, snap.snapshot_id, snap.fetched_at) for e in events]
     return found

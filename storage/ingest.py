@@ -78,8 +78,7 @@ def _ingest_batch(s: Session, versions: Sequence[PageVersion], run_id: int | Non
     by_page: dict[tuple[str, str], list[ObservedClaim]] = defaultdict(list)
     for claim in repository.current_claims_for_diff(s, films, pages=pages, actors=actors):
         by_page[(claim.source, claim.url)].append(claim)
-    for page, claims in by_page.items():
-        state.apply(page, tuple(claims))
+    state.load(by_page)
     state_seconds = clock() - diff_started
     stored = repository.store_snapshots(s, versions, film_ids)
     history = [

@@ -104,17 +104,17 @@ def current_claims_for_diff(s: Session, film_keys: Iterable[str], *, pages: Iter
     rows: list[tuple[Any, ...]] = []
     seen: dict[int, tuple[str, str, datetime, date | None]] = {}
     for start in range(0, len(ids), CHUNK):
-        chunk = ids[start:start + CHUNK]
         rows += driver_rows(s, select(
             ClaimRow.id, ClaimRow.snapshot_id, ClaimRow.film_id, ClaimRow.field, ClaimRow.value,
             ClaimRow.status, ClaimRow.region, ClaimRow.kind, ClaimRow.character,
-        ).join(Page, Page.latest_snapshot_id == ClaimRow.snapshot_id).where(ClaimRow.film_id.in_(chunk)))
-        snapshots = select(ClaimRow.snapshot_id).where(ClaimRow.film_id.in_(chunk))
+        ).join(Page, Page.latest_snapshot_id == ClaimRow.snapshot_id).where(ClaimRow.film_id.in_(ids[start:start + CHUNK])))
+    snapshot_ids = sorted({r[1] for r in rows})
+    for start in range(0, len(snapshot_ids), CHUNK):
         for snapshot_id, *where in s.execute(
             select(Snapshot.id, Source.name, Page.url, Snapshot.fetched_at, Snapshot.published)
-            .join(Page, Page.latest_snapshot_id == Snapshot.id)
+            .join(Page, Page.id == Snapshot.page_id)
             .join(Source, Source.id == Page.source_id)
-            .where(Snapshot.id.in_(snapshots))
+            .where(Snapshot.id.in_(snapshot_ids[start:start + CHUNK]))
         ).tuples():
             seen[snapshot_id] = tuple(where)  # type: ignore[assignment]
     page_set = set(pages)
@@ -134,10 +134,17 @@ def current_claims_for_diff(s: Session, film_keys: Iterable[str], *, pages: Iter
         rows = [r for r in rows if r[3] != "cast" or r[1] in on_pages or name_key(r[4] or "") in names[r[2]]]
     rows.sort(key=itemgetter(0))
     claims = []
+    # Without evidence, the claims of many pages are equal (every site gives the same cast): one
+    # Claim serves them all.
+    light: dict[tuple, Claim] = {}
     for claim_id, snapshot_id, film_id, field, value, status, region, kind, character in rows:
         key, title = films[film_id]
         source, url, fetched_at, published = seen[snapshot_id]
-        claim = Claim(title, field, value, "", 0.0, "", None, None, None, None, status, region, kind, character)
+        said = (film_id, field, value, status, region, kind, character)
+        claim = light.get(said)
+        if claim is None:
+            claim = light[said] = Claim(title, field, value, "", 0.0, "", None, None, None, None, status, region, kind,
+                                        character)
         claims.append(ObservedClaim(claim_id, key, source, url, snapshot_id, fetched_at, claim, published))
     return claims
 
