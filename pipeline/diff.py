@@ -40,19 +40,19 @@ def _current(claims: Iterable[ObservedClaim]) -> list[ObservedClaim]:
 
 
 def _slots(claims: Iterable[ObservedClaim]) -> Slots:
-    grouped: dict[tuple, dict[PageKey, list[ObservedClaim]]] = {}
+    slots: Slots = {}
     for c in claims:
-        pages = grouped.setdefault(key_of(c), {})
-        page = (c.source, c.url)
+        key, page = key_of(c), (c.source, c.url)
+        pages = slots.get(key)
+        if pages is None:
+            slots[key] = {page: Slot(frozenset((value_of(c),)), (c,))}
+            continue
         said = pages.get(page)
         if said is None:
-            pages[page] = [c]
-        else:
-            said.append(c)
-    return {
-        key: {page: Slot(frozenset(map(value_of, cs)), tuple(cs)) for page, cs in pages.items()}
-        for key, pages in grouped.items()
-    }
+            pages[page] = Slot(frozenset((value_of(c),)), (c,))
+        else:  # rare: one page saying several things for one key
+            pages[page] = Slot(said.values | {value_of(c)}, (*said.claims, c))
+    return slots
 
 
 def slots_of(claims: Iterable[ObservedClaim]) -> Slots:

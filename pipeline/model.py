@@ -110,9 +110,14 @@ class Claim:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class ObservedClaim:
-    """A stored claim as the diff sees it: the claim plus where and when it was seen."""
+    """A stored claim as the diff sees it: the claim plus where and when it was seen.
+
+    Its own __init__: a frozen dataclass's sets each field through object.__setattr__, which made
+    building the state a crawl batch is diffed against (tens of thousands of claims) cost a tenth
+    of the diff; the slots' own setters do the same work in half the time.
+    """
 
     claim_id: int
     film_key: str
@@ -126,6 +131,26 @@ class ObservedClaim:
     # same claim at every snapshot that touches its film. Not part of equality or the repr.
     memo_key: tuple | None = dataclass_field(default=None, init=False, compare=False, repr=False)
     memo_value: str | None = dataclass_field(default=None, init=False, compare=False, repr=False)
+
+    def __init__(self, claim_id: int, film_key: str, source: str, url: str, snapshot_id: int, seen_at: datetime,
+                 claim: Claim, published: date | None = None) -> None:
+        (set_id, set_film, set_source, set_url, set_snapshot, set_seen, set_claim, set_published, set_key,
+         set_value) = _OBSERVED_SETTERS
+        set_id(self, claim_id)
+        set_film(self, film_key)
+        set_source(self, source)
+        set_url(self, url)
+        set_snapshot(self, snapshot_id)
+        set_seen(self, seen_at)
+        set_claim(self, claim)
+        set_published(self, published)
+        set_key(self, None)
+        set_value(self, None)
+
+
+_OBSERVED_SETTERS: tuple[Any, ...] = tuple(
+    vars(ObservedClaim)[name].__set__ for name in (
+        "claim_id", "film_key", "source", "url", "snapshot_id", "seen_at", "claim", "published", "memo_key", "memo_value"))
 
 
 @dataclass(frozen=True, slots=True)
