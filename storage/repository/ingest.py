@@ -10,15 +10,14 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import any_, bindparam, select
-from sqlalchemy.dialects import postgresql
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pipeline.config import SourceConfig
 from pipeline.model import Claim, Document, Event, FetchedPage
 from storage.errors import NotFound
 from storage.models import CrawlRun, EventRow, FetchFailure, Page, Snapshot, Source
-from storage.repository._sql import CHUNK, insert_ignoring_duplicates, insert_many_ignoring_duplicates, page_id
+from storage.repository._sql import CHUNK, among, insert_ignoring_duplicates, insert_many_ignoring_duplicates, page_id
 from storage.repository.films import film_ids_for_keys
 from storage.repository.snapshots import URL_LENGTH, mark_checked, source_ids, store_snapshots
 from storage.repository.views import PageVersion, StoredSnapshot
@@ -139,20 +138,11 @@ def _json_ready(details: dict[str, Any]) -> dict[str, Any]:
 def known_fingerprints(s: Session, fingerprints: set[str]) -> set[str]:
     """Which of these event fingerprints are stored already.
 
-    PostgreSQL gets them as one array parameter (a crawl batch asks about thousands, and every
-    500-item IN list was a round trip and a statement for psycopg to parse); SQLite, IN lists.
+    One query on PostgreSQL (a crawl batch asks about thousands), IN lists on SQLite (_sql.among).
     """
-    wanted = sorted(fingerprints)
     known: set[str] = set()
-    if not wanted:
-        return known
-    if s.get_bind().dialect.name == "postgresql":
-        array = bindparam("fingerprints", wanted, type_=postgresql.ARRAY(EventRow.__table__.c.fingerprint.type))
-        known.update(s.scalars(select(EventRow.fingerprint).where(EventRow.fingerprint == any_(array))))
-        return known
-    for start in range(0, len(wanted), CHUNK):
-        chunk = wanted[start:start + CHUNK]
-        known.update(s.scalars(select(EventRow.fingerprint).where(EventRow.fingerprint.in_(chunk))))
+    for condition in among(s, EventRow.fingerprint, sorted(fingerprints)):
+        known.update(s.scalars(select(EventRow.fingerprint).where(condition)))
     return known
 
 

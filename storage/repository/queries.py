@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from pipeline.compare import name_key
 from pipeline.model import Claim, ObservedClaim
 from storage.models import Base, ClaimRow, CrawlRun, EventRow, FetchFailure, Film, Page, Snapshot, Source
-from storage.repository._sql import CHUNK, driver_rows
+from storage.repository._sql import CHUNK, among, driver_rows
 from storage.repository.films import film_ids_matching, key_of
 from storage.repository.views import ClaimView, EventView, RunView
 
@@ -108,13 +108,12 @@ def current_claims_for_diff(s: Session, film_keys: Iterable[str], *, pages: Iter
             ClaimRow.id, ClaimRow.snapshot_id, ClaimRow.film_id, ClaimRow.field, ClaimRow.value,
             ClaimRow.status, ClaimRow.region, ClaimRow.kind, ClaimRow.character,
         ).join(Page, Page.latest_snapshot_id == ClaimRow.snapshot_id).where(ClaimRow.film_id.in_(ids[start:start + CHUNK])))
-    snapshot_ids = sorted({r[1] for r in rows})
-    for start in range(0, len(snapshot_ids), CHUNK):
+    for condition in among(s, Snapshot.id, sorted({r[1] for r in rows})):
         for snapshot_id, *where in s.execute(
             select(Snapshot.id, Source.name, Page.url, Snapshot.fetched_at, Snapshot.published)
             .join(Page, Page.id == Snapshot.page_id)
             .join(Source, Source.id == Page.source_id)
-            .where(Snapshot.id.in_(snapshot_ids[start:start + CHUNK]))
+            .where(condition)
         ).tuples():
             seen[snapshot_id] = tuple(where)  # type: ignore[assignment]
     page_set = set(pages)
