@@ -15,11 +15,9 @@ from sqlalchemy.orm import Session
 from pipeline.replay import replay
 from storage.models import EventRow
 from storage.repository import save_events
+from storage.repository._sql import among
 from storage.repository.history import load_history
 from storage.gcpause import gc_paused
-
-CHUNK = 500  # ids per UPDATE ... IN (...)
-
 
 @dataclass(frozen=True, slots=True)
 class RediffOutcome:
@@ -36,12 +34,11 @@ def rediff(s: Session, now: datetime) -> RediffOutcome:
         history = load_history(s)
         events = {r.event.fingerprint: r.event for r in replay(history)}
     stored = dict(s.execute(select(EventRow.fingerprint, EventRow.id)).tuples().all())
-    added = save_events(s, list(events.values()), None, now)
+    added = save_events(s, list(events.values()), None, now, known=set(stored))
     stale = tuple(sorted(event_id for fingerprint, event_id in stored.items() if fingerprint not in events))
-    produced_again = [stored[f] for f in events if f in stored]
-    for start in range(0, max(len(stale), len(produced_again)), CHUNK):
-        s.execute(update(EventRow).where(EventRow.id.in_(stale[start:start + CHUNK]), EventRow.superseded_at.is_(None))
-                  .values(superseded_at=now))
-        s.execute(update(EventRow).where(EventRow.id.in_(produced_again[start:start + CHUNK]),
-                                         EventRow.superseded_at.is_not(None)).values(superseded_at=None))
+    produced_again = sorted(stored[f] for f in events if f in stored)
+    for condition in among(s, EventRow.id, stale):
+        s.execute(update(EventRow).where(condition, EventRow.superseded_at.is_(None)).values(superseded_at=now))
+    for condition in among(s, EventRow.id, produced_again):
+        s.execute(update(EventRow).where(condition, EventRow.superseded_at.is_not(None)).values(superseded_at=None))
     return RediffOutcome(len(history), len(events), added, len(events) - added, stale)

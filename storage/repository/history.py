@@ -2,32 +2,40 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pipeline.model import ObservedClaim
 from pipeline.replay import SnapshotClaims
-from storage.models import ClaimRow, Page, Snapshot, Source
-from storage.repository.queries import claims_with_context, observed_claim
+from storage.models import ClaimRow, Film, Page, Snapshot, Source
+from storage.repository._sql import driver_rows
+from storage.repository.queries import LIGHT_COLUMNS, light_claims
 
 
 def load_history(s: Session) -> list[SnapshotClaims]:
     """Every snapshot (including those with no claims) with its claims, ordered by fetch time then id.
 
-    Two queries in all, whatever the size: the diff replays it in memory.
+    Three queries in all, whatever the size: the diff replays it in memory. The claims are read as
+    the diff reads them (queries.light_claims: no evidence), through the driver, as a rediff reads
+    every claim ever stored.
     """
-    claims: dict[int, list[ObservedClaim]] = defaultdict(list)
-    stmt = claims_with_context().order_by(ClaimRow.id).execution_options(yield_per=5000)
-    for r in s.execute(stmt):
-        claims[r.snapshot_id].append(observed_claim(r))
+    films = {film_id: (key, title) for film_id, key, title in s.execute(select(Film.id, Film.key, Film.title)).tuples()}
     snapshots = s.execute(
-        select(Snapshot.id, Snapshot.fetched_at, Source.name, Page.url)
+        select(Snapshot.id, Snapshot.fetched_at, Snapshot.published, Source.name, Page.url)
         .join(Page, Page.id == Snapshot.page_id)
         .join(Source, Source.id == Page.source_id)
         .order_by(Snapshot.fetched_at, Snapshot.id)
-    )
-    return [SnapshotClaims(source, url, sid, fetched_at, tuple(claims.get(sid, ()))) for sid, fetched_at, source, url in snapshots]
+    ).tuples().all()
+    seen: dict[int, tuple[str, str, datetime, date | None]] = {
+        snapshot_id: (source, url, fetched_at, published) for snapshot_id, fetched_at, published, source, url in snapshots
+    }
+    claims: dict[int, list[ObservedClaim]] = defaultdict(list)
+    for claim in light_claims(driver_rows(s, select(*LIGHT_COLUMNS).order_by(ClaimRow.id)), films, seen):
+        claims[claim.snapshot_id].append(claim)
+    return [SnapshotClaims(source, url, sid, fetched_at, tuple(claims.get(sid, ())))
+            for sid, fetched_at, _, source, url in snapshots]
 
 
 __all__ = ["load_history"]
