@@ -38,31 +38,28 @@ def test_upgrade_from_empty_creates_every_table_and_is_idempotent(db_url: str) -
         database.dispose()
 
 
-def test_concurrent_upgrades_of_an_empty_database_all_succeed(db_url: str) -> None:
+def _upgrade_together(url: str, openers: int) -> list[str]:
+    """Upgrade `url` from `openers` threads at once, each with its own Database; their revisions."""
     from concurrent.futures import ThreadPoolExecutor
 
-    databases = [Database(db_url) for _ in range(4)]
+    databases = [Database(url) for _ in range(openers)]
     try:
-        with ThreadPoolExecutor(max_workers=4) as pool:
-            assert list(pool.map(Database.upgrade, databases)) == [HEAD] * 4
+        with ThreadPoolExecutor(max_workers=openers) as pool:
+            return list(pool.map(Database.upgrade, databases))
     finally:
         for database in databases:
             database.dispose()
 
 
+def test_concurrent_upgrades_of_an_empty_database_all_succeed(db_url: str) -> None:
+    assert _upgrade_together(db_url, 4) == [HEAD] * 4
+
+
 def test_processes_opening_a_new_sqlite_file_together_wait_for_each_other(tmp_path) -> None:
     # The first connections to a new file switch it to WAL, which SQLite refuses at once (no busy
     # wait) while another connection holds it: every opener must wait, not fail.
-    from concurrent.futures import ThreadPoolExecutor
-
     for trial in range(15):
-        databases = [Database(f"sqlite:///{tmp_path / f'new{trial}.db'}") for _ in range(8)]
-        try:
-            with ThreadPoolExecutor(max_workers=8) as pool:
-                assert list(pool.map(Database.upgrade, databases)) == [HEAD] * 8
-        finally:
-            for database in databases:
-                database.dispose()
+        assert _upgrade_together(f"sqlite:///{tmp_path / f'new{trial}.db'}", 8) == [HEAD] * 8
 
 
 def test_upgrading_a_populated_database_keeps_its_data(db_url: str) -> None:
