@@ -64,7 +64,16 @@ class ClaimState:
                 self._date_keys[(key[0], key[2])].add(key)
 
     def apply(self, page: PageKey, claims: tuple[ObservedClaim, ...]) -> None:
-        self._install(page, claims, self._with_page(page, page_slots(self.claims_of(page)), page_slots(claims)))
+        self._install(page, claims, self._with_page(page, self._slots_of_page(page), page_slots(claims)))
+
+    def _slots_of_page(self, page: PageKey) -> dict[tuple, Slot]:
+        """What `page` says now per key, read off the kept slots."""
+        found = {}
+        for key in {key_of(c) for c in self.claims_of(page)}:
+            slot = self._slots.get(key, {}).get(page)
+            if slot is not None:
+                found[key] = slot
+        return found
 
     def step(self, page: PageKey, claims: tuple[ObservedClaim, ...]) -> list[Event]:
         """Apply a new version of `page` and return the events it causes (pipeline.diff.diff_slots)."""
@@ -75,7 +84,7 @@ class ClaimState:
         for key in touched:
             if key[1] == "release_date":
                 relevant |= self._date_keys.get((key[0], key[2]), set())
-        old_slots, new_slots = page_slots(old), page_slots(claims)
+        old_slots, new_slots = self._slots_of_page(page), page_slots(claims)
         changed = self._with_page(page, old_slots, new_slots)
         before = {key: self._slots[key] for key in relevant if key in self._slots}
         now = dict(before)

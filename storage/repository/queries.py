@@ -87,6 +87,11 @@ def _films_matching(s: Session, keys: Iterable[str]) -> dict[int, tuple[str, str
     return films
 
 
+LightRow = tuple[Any, ...]  # the values of LIGHT_COLUMNS, as the driver gives them
+LIGHT_COLUMNS = (ClaimRow.id, ClaimRow.snapshot_id, ClaimRow.film_id, ClaimRow.field, ClaimRow.value,
+                 ClaimRow.status, ClaimRow.region, ClaimRow.kind, ClaimRow.character)
+
+
 def current_claims_for_diff(s: Session, film_keys: Iterable[str], *, pages: Iterable[PageKey] = (),
                             actors: Iterable[tuple[str, str, str]] | None = None) -> list[ObservedClaim]:
     """current_claims() of these films as the diff reads them: cheap enough to load at every crawl batch.
@@ -104,7 +109,8 @@ def current_claims_for_diff(s: Session, film_keys: Iterable[str], *, pages: Iter
     rows: list[tuple[Any, ...]] = []
     seen: dict[int, tuple[str, str, datetime, date | None]] = {}
     for start in range(0, len(ids), CHUNK):
-        rows += driver_rows(s, select(*LIGHT_COLUMNS).join(Page, Page.latest_snapshot_id == ClaimRow.snapshot_id).where(ClaimRow.film_id.in_(ids[start:start + CHUNK])))
+        rows += driver_rows(s, select(*LIGHT_COLUMNS).join(Page, Page.latest_snapshot_id == ClaimRow.snapshot_id)
+                            .where(ClaimRow.film_id.in_(ids[start:start + CHUNK])))
     for condition in among(s, Snapshot.id, sorted({r[1] for r in rows})):
         for snapshot_id, *where in s.execute(
             select(Snapshot.id, Source.name, Page.url, Snapshot.fetched_at, Snapshot.published)
@@ -130,11 +136,6 @@ def current_claims_for_diff(s: Session, film_keys: Iterable[str], *, pages: Iter
         rows = [r for r in rows if r[3] != "cast" or r[1] in on_pages or name_key(r[4] or "") in names[r[2]]]
     rows.sort(key=itemgetter(0))
     return light_claims(rows, films, seen)
-
-
-LightRow = tuple[Any, ...]  # the values of LIGHT_COLUMNS, as the driver gives them
-LIGHT_COLUMNS = (ClaimRow.id, ClaimRow.snapshot_id, ClaimRow.film_id, ClaimRow.field, ClaimRow.value,
-                 ClaimRow.status, ClaimRow.region, ClaimRow.kind, ClaimRow.character)
 
 
 def light_claims(rows: Iterable[LightRow], films: dict[int, tuple[str, str]],
