@@ -86,7 +86,9 @@ class ClaimState:
                 relevant |= self._date_keys.get((key[0], key[2]), set())
         old_slots, new_slots = self._slots_of_page(page), page_slots(claims)
         changed = self._with_page(page, old_slots, new_slots)
-        before = {key: self._slots[key] for key in relevant if key in self._slots}
+        # Keys in a fixed order (sets of tuples iterate by string hashes, which change per process):
+        # the diff emits events in the order it meets keys, and two runs must store them alike.
+        before = {key: self._slots[key] for key in sorted(relevant, key=repr) if key in self._slots}
         now = dict(before)
         for key, pages in changed.items():
             if pages:
@@ -102,7 +104,7 @@ class ClaimState:
     def _with_page(self, page: PageKey, old: dict[tuple, Slot], new: dict[tuple, Slot]) -> Slots:
         """New page dicts (pages in order; empty when none is left) for the keys `page` changes."""
         changed: Slots = {}
-        for key in old.keys() | new.keys():
+        for key in sorted(old.keys() | new.keys(), key=repr):
             pages = dict(self._slots.get(key, {}))
             slot = new.get(key)
             if slot is None:
