@@ -413,37 +413,13 @@ def diff(before: Sequence[ObservedClaim], now: Sequence[ObservedClaim]) -> list[
     return _events(_slots(before_current), _slots(now_current), new_ids, None)
 
 
-def _merged(*parts: Slots) -> Slots:
-    """The slots of the parts' claims put one after the other (each page is in one part only)."""
-    first, *rest = parts
-    merged = dict(first)
-    for part in rest:
-        for key, pages in part.items():
-            held = merged.get(key)
-            merged[key] = pages if held is None else {**held, **pages}
-    return merged
-
-
-def diff_page(page: PageKey, lower: Sequence[ObservedClaim], old: Sequence[ObservedClaim],
-              new: Sequence[ObservedClaim], upper: Sequence[ObservedClaim]) -> list[Event]:
-    """diff([*lower, *old, *upper], [*lower, *new, *upper]): one page's claims went from `old` to
-    `new` while the other pages' (`lower` and `upper`, which hold none of its claims) stayed.
-
-    The claim-list form of diff_slots, which a replay (pipeline.replay.ClaimState) asks at every
-    stored snapshot with slots it keeps. The same events come out as from `diff`; the other pages'
-    claims are grouped once for both sides, and only the keys and groups the page is in are examined.
-    """
-    lower_slots, upper_slots = _slots(_current(lower)), _slots(_current(upper))
-    old_current, new_current = _current(old), _current(new)
-    before = _merged(lower_slots, _slots(old_current), upper_slots)
-    now = _merged(lower_slots, _slots(new_current), upper_slots)
-    new_ids = {c.claim_id for c in new_current} - {c.claim_id for c in old_current}
-    return _events(before, now, new_ids, page)
-
-
 def diff_slots(page: PageKey, before: Slots, now: Slots, new_ids: set[int]) -> list[Event]:
-    """diff_page on slots a caller keeps: `before` and `now` differ only in `page`'s slots, hold
-    every key whose events `page` can change (its own keys on both sides, and every release-date
-    key of a film and region it dates on either side), pages in order within a key; `new_ids` are
-    the claim ids `page` says now and did not say before."""
+    """The events of one page changing while the others stayed: what a replay
+    (pipeline.replay.ClaimState) asks at every stored snapshot, with slots it keeps.
+
+    `before` and `now` differ only in `page`'s slots and hold every key whose events `page` can
+    change (its own keys on both sides, and every release-date key of a film and region it dates on
+    either side), pages in order within a key; `new_ids` are the claim ids `page` says now and did
+    not say before. Only the keys and groups the page is in are examined; the events are those
+    `diff` gives over every claim."""
     return _events(before, now, new_ids, page)

@@ -1,9 +1,9 @@
 """The replay's shortcuts give exactly what the plain diff gives.
 
-`diff_page` groups the other pages' claims once for both sides and looks only at what one page can
-change; the replay hands it only the claims that page can affect (pipeline.replay._relevant).
-Both are checked here against the plain `diff` over everything, on generated claims of several
-pages, films, regions, kinds and fields.
+A replay step (pipeline.replay.ClaimState.step) diffs one page's new version against the slots the
+state keeps, looking only at the keys and groups that page can affect. It is checked here against
+the plain `diff` over everything, on generated claims of several pages, films, regions, kinds and
+fields.
 """
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from claim_factories import T0
-from pipeline.diff import diff, diff_page
+from pipeline.diff import diff
+from pipeline.model import Event
 from pipeline.model import Claim, ObservedClaim
 from pipeline.release_window import window
 from pipeline.replay import ClaimState, SnapshotClaims, replay
@@ -54,12 +55,28 @@ def _page_claims(page: str, facts: list[tuple[str, Claim]]) -> list[ObservedClai
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(st.sampled_from(["a", "b", "d"]), st.lists(claim_facts(), max_size=5)),
        st.lists(claim_facts(), max_size=5), st.lists(claim_facts(), max_size=5))
-def test_diff_page_equals_the_plain_diff(others, old_facts, new_facts):
+def test_a_replay_step_equals_the_plain_diff(others, old_facts, new_facts):
     lower = [c for page in sorted(others) if page < "c" for c in _page_claims(page, others[page])]
     upper = [c for page in sorted(others) if page > "c" for c in _page_claims(page, others[page])]
     old, new = _page_claims("c", old_facts), _page_claims("c", new_facts)
-    page = ("c", "http://c.test/")
-    assert diff_page(page, lower, old, new, upper) == diff([*lower, *old, *upper], [*lower, *new, *upper])
+    assert _step("c", [*lower, *upper], old, new) == _sorted(diff([*lower, *old, *upper], [*lower, *new, *upper]))
+
+
+def _step(page: str, others: list[ObservedClaim], old: list[ObservedClaim], new: list[ObservedClaim]) -> list[Event]:
+    """The events of `page` going from `old` to `new` in a state holding `others`, as a replay gets them."""
+    state = ClaimState()
+    by_page: dict[tuple[str, str], list[ObservedClaim]] = {}
+    for c in others:
+        by_page.setdefault((c.source, c.url), []).append(c)
+    state.load(by_page)
+    key = (page, f"http://{page}.test/")
+    state.apply(key, tuple(old))
+    return _sorted(state.step(key, tuple(new)))
+
+
+def _sorted(events: list[Event]) -> list[Event]:
+    # A step takes keys in a fixed order of its own (test_replay_emits_its_events_in_the_same_order...).
+    return sorted(events, key=lambda e: (e.fingerprint, e.summary))
 
 
 def _replay_by_hand(history: list[SnapshotClaims]) -> list[tuple[int, str, str]]:
@@ -104,8 +121,8 @@ def test_a_page_that_changes_the_primary_kind_moves_other_pages_claims_between_g
     lower = [*_page_claims("a", one("a", "2024-07-07", "theatrical")), *_page_claims("b", one("b", "2025-06-06", "unspecified"))]
     upper = _page_claims("d", one("d", "2025-06-06", "digital"))
     new = _page_claims("c", one("c", "2025-06-06", "digital"))
-    events = diff_page(("c", "http://c.test/"), lower, [], new, upper)
-    assert events == diff([*lower, *upper], [*lower, *new, *upper])
+    events = _step("c", [*lower, *upper], [], new)
+    assert events == _sorted(diff([*lower, *upper], [*lower, *new, *upper]))
     assert [e.type for e in events if e.type != "new"] == ["resolved"]
 
 
