@@ -73,10 +73,12 @@ def primary_kinds(claims: Iterable[ObservedClaim]) -> dict[tuple[str, str | None
     for c in claims:
         if c.claim.field == "release_date" and kind_of(c) != "unspecified":
             sources[(c.film_key, c.claim.region)][kind_of(c)].add(c.source)
-    return {
-        group: max(kinds, key=lambda k: (len(kinds[k]), k == "theatrical", k))
-        for group, kinds in sources.items()
-    }
+    return {group: primary_kind(kinds) for group, kinds in sources.items()}
+
+
+def primary_kind(sources_by_kind: dict[str, set[str]]) -> str:
+    """Of a film-region's explicit kinds, the one most sources describe (ties: theatrical first)."""
+    return max(sources_by_kind, key=lambda k: (len(sources_by_kind[k]), k == "theatrical", k))
 
 
 def group_of(c: ObservedClaim, primary: dict[tuple[str, str | None], str]) -> tuple:

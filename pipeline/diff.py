@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from pipeline.compare import compatible_values, is_current, key_of, precision_rank, value_of, window
+from pipeline.compare import compatible_values, is_current, key_of, precision_rank, primary_kind, value_of, window
 from pipeline.model import Event, EventType, ObservedClaim
 
 PageKey = tuple[str, str]  # (source, url)
@@ -277,10 +277,7 @@ def _primary_kinds(slots: Slots) -> dict[tuple[str, str | None], str]:
     for key, pages in slots.items():
         if key[1] == "release_date" and key[3] != "unspecified":
             sources[(key[0], key[2])][key[3]].update(page[0] for page in pages)
-    return {
-        group: max(kinds, key=lambda k: (len(kinds[k]), k == "theatrical", k))
-        for group, kinds in sources.items()
-    }
+    return {group: primary_kind(kinds) for group, kinds in sources.items()}
 
 
 def _grouping(slots: Slots) -> dict[tuple, tuple]:
