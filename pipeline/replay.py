@@ -47,7 +47,8 @@ class ClaimState:
     def __init__(self) -> None:
         self._by_page: dict[PageKey, tuple[ObservedClaim, ...]] = {}
         self._slots: Slots = {}
-        self._date_keys: dict[tuple[str, str | None], set[tuple]] = defaultdict(set)  # (film, region) -> keys
+        # (film, region) -> its release-date keys; dicts as ordered sets (see step)
+        self._date_keys: dict[tuple[str, str | None], dict[tuple, None]] = defaultdict(dict)
 
     def claims_of(self, page: PageKey) -> tuple[ObservedClaim, ...]:
         return self._by_page.get(page, ())
@@ -61,7 +62,7 @@ class ClaimState:
         self._slots = slots_of(c for page in ordered for c in pages[page])
         for key in self._slots:
             if key[1] == "release_date":
-                self._date_keys[(key[0], key[2])].add(key)
+                self._date_keys[(key[0], key[2])][key] = None
 
     def apply(self, page: PageKey, claims: tuple[ObservedClaim, ...]) -> None:
         self._install(page, claims, self._with_page(page, self._slots_of_page(page), page_slots(claims)))
@@ -69,7 +70,7 @@ class ClaimState:
     def _slots_of_page(self, page: PageKey) -> dict[tuple, Slot]:
         """What `page` says now per key, read off the kept slots."""
         found = {}
-        for key in {key_of(c) for c in self.claims_of(page)}:
+        for key in dict.fromkeys(key_of(c) for c in self.claims_of(page)):
             slot = self._slots.get(key, {}).get(page)
             if slot is not None:
                 found[key] = slot
@@ -78,17 +79,18 @@ class ClaimState:
     def step(self, page: PageKey, claims: tuple[ObservedClaim, ...]) -> list[Event]:
         """Apply a new version of `page` and return the events it causes (pipeline.diff.diff_slots)."""
         old = self.claims_of(page)
-        touched = {key_of(c) for c in (*old, *claims)}
+        # Keys in an order fixed by the claims and the state's history, never by a set: sets of
+        # tuples iterate by string hashes, which change per process, and the diff emits events in
+        # the order it meets keys, so two runs would store them differently. Dicts are ordered sets.
+        touched = dict.fromkeys(key_of(c) for c in (*old, *claims))
         # A region's comparison groups depend on every date of it: undated kinds join the primary one.
-        relevant = set(touched)
+        relevant = dict(touched)
         for key in touched:
             if key[1] == "release_date":
-                relevant |= self._date_keys.get((key[0], key[2]), set())
+                relevant.update(self._date_keys.get((key[0], key[2]), {}))
         old_slots, new_slots = self._slots_of_page(page), page_slots(claims)
         changed = self._with_page(page, old_slots, new_slots)
-        # Keys in a fixed order (sets of tuples iterate by string hashes, which change per process):
-        # the diff emits events in the order it meets keys, and two runs must store them alike.
-        before = {key: self._slots[key] for key in sorted(relevant, key=repr) if key in self._slots}
+        before = {key: self._slots[key] for key in relevant if key in self._slots}
         now = dict(before)
         for key, pages in changed.items():
             if pages:
@@ -104,7 +106,7 @@ class ClaimState:
     def _with_page(self, page: PageKey, old: dict[tuple, Slot], new: dict[tuple, Slot]) -> Slots:
         """New page dicts (pages in order; empty when none is left) for the keys `page` changes."""
         changed: Slots = {}
-        for key in sorted(old.keys() | new.keys(), key=repr):
+        for key in {**old, **new}:
             pages = dict(self._slots.get(key, {}))
             slot = new.get(key)
             if slot is None:
@@ -124,11 +126,11 @@ class ClaimState:
             if pages:
                 self._slots[key] = pages
                 if dated:
-                    self._date_keys[(key[0], key[2])].add(key)
+                    self._date_keys[(key[0], key[2])][key] = None
             else:
                 self._slots.pop(key, None)
                 if dated:
-                    self._date_keys[(key[0], key[2])].discard(key)
+                    self._date_keys[(key[0], key[2])].pop(key, None)
 
 
 def replay(history: Iterable[SnapshotClaims]) -> list[ReplayedEvent]:
