@@ -12,6 +12,7 @@ from typing import Sequence
 
 from pipeline.extract.cast import cast_claims
 from pipeline.extract.context import build_context
+from pipeline.extract.credits import credit_claims
 from pipeline.extract.directors import director_claims
 from pipeline.extract.films import FilmMention
 from pipeline.extract.release_dates import release_claims
@@ -48,6 +49,7 @@ def extract_claims(document: Document, watchlist: Sequence[WatchFilm] = ()) -> l
                 claims.extend(release_claims(ctx, sentence))
                 claims.extend(director_claims(ctx, sentence))
                 claims.extend(cast_claims(ctx, sentence))
+                claims.extend(credit_claims(ctx, sentence))
             years = _film_years(text, ctx.films.mentions)
             claims = [replace(c, film_year=years[c.film]) if c.film in years and c.film_year is None else c for c in claims]
     return merge_claims(claims)

@@ -57,6 +57,17 @@ _STRONG_LEFT = re.compile(
     r"returns? for|premiere of|screening of|release for|moved|moves|pushed|pushes|dated|dates|delayed|delays|"
     r"shifted|bumped|slated|has set|released|releases|debuted|opened)\s+(?:the\s+(?=[A-Z][a-z]+\s+[A-Z]))?)$"
 )
+# Credits name titles after a year or a creator's possessive: "2019's Low Tide", "the 2017 chamber
+# piece Harbourlight", "her previous feature, Borrowed Snow", "a documentary, The Fox Ledger".
+_GENRE_NOUN = (
+    r"(?:film|movie|picture|feature|debut|drama|comedy|thriller|western|noir|epic|mystery|fantasy|romance|musical|"
+    r"horror|documentary|biopic|satire|saga|adaptation|remake|reboot|sequel|prequel|blockbuster|hit|smash|classic|"
+    r"favou?rite|breakout|outing|effort|follow-up|piece|short|indie|caper|melodrama|actioner|opus|project)s?"
+)
+_CREDIT_LEFT = re.compile(
+    rf"(?:(?:19|20)\d\d['’]s\s+|(?:19|20)\d\d\s+(?:[a-z][\w'’-]*\s+){{0,3}}{_GENRE_NOUN}\s*,?\s+"
+    rf"|\w['’]s?\s+(?:[a-z][\w'’-]*\s+){{0,3}}{_GENRE_NOUN}\s*,\s+|\b(?:in|from)\s+(?:his|her|their)\s+(?:[a-z][\w'’-]*\s+){{0,3}}{_GENRE_NOUN}\s*,?\s+)$"
+)
 _STRONG_RIGHT = re.compile(
     r"^(?:\s*\((?:19|20)\d\d\)|\s*\(dir\.|\s*\(directed|,\s+(?:starring|directed by|which (?:opens|opened|hits|hit|arrives|"
     r"arrived|premieres|premiered|debuts|debuted|bows|bowed))|['’]s?\s+(?:release|premiere|director|trailer|cast|sequel|"
@@ -112,6 +123,8 @@ class FilmIndex:
     main: str | None
     paragraph_mentions: dict[int, tuple[FilmMention, ...]] = field(default_factory=dict)
     titles: frozenset[str] = frozenset()
+    # paragraph -> the film whose heading line it sits under (list pages: "Title (2026)" then bullets)
+    sections: dict[int, str] = field(default_factory=dict)
 
     def within(self, start: int, end: int, *, subjects_only: bool = True) -> list[FilmMention]:
         """Mentions inside [start, end); by default without modifier uses."""
@@ -133,8 +146,9 @@ class FilmIndex:
         earlier = [
             m for m in self.paragraph_mentions.get(sentence.paragraph, ()) if m.start < sentence.start
         ]
-        if not earlier or any(m.film == self.main for m in earlier):
-            return self.main
+        main = self.sections.get(sentence.paragraph, self.main)
+        if not earlier or any(m.film == main for m in earlier):
+            return main
         return earlier[-1].film
 
 
@@ -248,7 +262,7 @@ def _discover(text: str, title: str | None, people: frozenset[str], emphasis: Se
             span = _POSSESSOR.sub("", span)  # "Denis Villeneuve's Dune: Part Two" -> "Dune: Part Two"
             if len(re.findall("[A-Za-z]", span)) < 2 or re.fullmatch(r"[A-Z]\w*-[a-z]+", span) or _NOT_TITLE.search(span):
                 continue  # "Oscar-winning director" has no title in it
-            if not (_STRONG_LEFT.search(left) or _STRONG_RIGHT.match(right) or _TITLE_SHAPE.search(span)):
+            if not (_STRONG_LEFT.search(left) or _CREDIT_LEFT.search(left) or _STRONG_RIGHT.match(right) or _TITLE_SHAPE.search(span)):
                 continue
             if (span.casefold() in people or is_name(span)) and not _PERSONLIKE_OK.match(right):
                 continue  # "Keanu Reeves stars" is a person; "John Wick (dir. ...)" is a film
@@ -291,7 +305,10 @@ def find_films(
     mentions = _mentions(text, _match_titles(text, rx, patterns))
     lead_end = sentences[min(3, len(sentences) - 1)].end if sentences else 0
     main = _main_film(mentions, rx, title, lead_end)
-    return FilmIndex(tuple(mentions), main, _by_paragraph(mentions, sentences), frozenset(m.film for m in mentions))
+    return FilmIndex(
+        tuple(mentions), main, _by_paragraph(mentions, sentences), frozenset(m.film for m in mentions),
+        _sections(text, mentions, sentences),
+    )
 
 
 _Hit = tuple[int, int, str, bool, str]  # start, end, as written, watched, resolved title
@@ -361,6 +378,57 @@ def _main_film(mentions: list[FilmMention], rx: re.Pattern[str] | None, title: s
     for m in reversed(mentions):
         first[m.film] = m.start
     return max(scores, key=lambda f: (scores[f], -first[f]))
+
+
+# A heading line: an optional list number or bullet, the title, optional parentheses ("(2026)",
+# "(IMAX)") and nothing else.
+_HEADING_PREFIX = re.compile(r"^\s*(?:(?:#|No\.\s*)?\d{1,3}[.):]\s+|[•*·▪►-]\s+)?")
+_HEADING_SUFFIX = re.compile(r"^(?:\s*\([^()\n]{1,30}\))*\s*[:.]?\s*$")
+# Lines under a heading that carry its facts: "• Director: X", "- Moved to: ...", "Opens Fri 13 Mar".
+LABEL_LINE = re.compile(
+    r"^\s*(?:[•*·▪►–-]\s*)?(?:(?:[A-Z][\w'’/-]*(?:\s+[\w'’/()-]+){0,3}\s*:)|Dir\.|Directed by|Starring|Stars|With\b|Opens|"
+    r"Released|Release|Cast|In (?:cinemas|theaters|theatres))"
+)
+
+
+def _heading_film(line: str, line_start: int, mentions: Sequence[FilmMention]) -> str | None:
+    """The film a line is a heading for, when the line is nothing but its title."""
+    prefix = _HEADING_PREFIX.match(line)
+    begin = line_start + (prefix.end() if prefix else 0)
+    for m in mentions:
+        if m.start == begin and _HEADING_SUFFIX.match(line[m.end - line_start:]):
+            return m.film
+    return None
+
+
+def _sections(text: str, mentions: Sequence[FilmMention], sentences: Sequence[Sentence]) -> dict[int, str]:
+    """Paragraphs that sit under a film's heading line, until the next heading.
+
+    Two headings needed, or one heading followed by label lines: a page whose only heading is its
+    headline is no list, and its prose keeps the usual topic rules.
+    """
+    firsts: dict[int, Sentence] = {}
+    for s in sentences:
+        firsts.setdefault(s.paragraph, s)
+    headings: dict[int, str] = {}
+    labelled = 0
+    current: str | None = None
+    out: dict[int, str] = {}
+    for paragraph, first in sorted(firsts.items()):
+        line_start = text.rfind("\n", 0, first.start) + 1
+        line_end = text.find("\n", first.start)
+        line = text[line_start: line_end if line_end >= 0 else len(text)]
+        film = _heading_film(line, line_start, mentions)
+        if film is not None:
+            headings[paragraph] = film
+            current = film
+        elif current is not None:
+            out[paragraph] = current
+            labelled += bool(LABEL_LINE.match(line))
+    if len(headings) < 2 and not labelled:
+        return {}
+    out.update(headings)
+    return out
 
 
 def _by_paragraph(mentions: list[FilmMention], sentences: Sequence[Sentence]) -> dict[int, tuple[FilmMention, ...]]:

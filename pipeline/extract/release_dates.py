@@ -8,9 +8,11 @@ date decide its status: "originally planned for", "was set for", "moved from" ma
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Iterator
 
 from pipeline.extract.context import DocContext, claim
+from pipeline.extract.credits import credit_years
 from pipeline.extract.dates import DateMention, find_dates
 from pipeline.extract.sentences import Sentence
 from pipeline.model import Claim
@@ -82,9 +84,22 @@ PREVIOUS = re.compile(
     r"was\s+(?:\w+\s+)?(?:set|scheduled|slated|planned|dated|due|expected|supposed|going|meant|pegged|targeting)|"
     r"were\s+(?:set|scheduled|slated|planned)|had\s+been|instead\s+of|rather\s+than|before\s+(?:being|it\s+was)|"
     r"(?:mov|push|delay|shift|bump|postpon|chang|switch|mov)\w*(?:\s+\w+){0,4}?\s+from|from\s+(?:its|their|the)\s+"
-    r"(?:original|previous|earlier|initial)|from)\s*$",
+    r"(?:original|previous|earlier|initial)|from)[\s:]*$",
     re.IGNORECASE,
 )
+# Between two dates of one film: the later one replaced the earlier ("first to A and now to B",
+# "originally set for A, then B", "it then moved to A and will now open on B").
+_CHAIN_STEP = re.compile(
+    r"\b(?:then|now|later|instead|eventually|finally|subsequently|since|before\s+(?:being|moving)|"
+    r"mov(?:e|ed|es|ing)|push(?:ed|es|ing)?|shift(?:ed|s|ing)?|delay(?:ed|s|ing)?|bump(?:ed|s|ing)?|"
+    r"postpon\w*|reschedul\w*|brought\s+forward|prepon\w*|advanc\w*|pulled\s+(?:forward|up))\b",
+    re.IGNORECASE,
+)
+# "Theatrical run (November) cancelled": a plan that was dropped.
+_CANCELLED_AFTER = re.compile(r"^[^.;,]{0,30}?\b(?:cancel(?:l)?ed|scrapped|abandoned|called\s+off|dropped)\b", re.IGNORECASE)
+# List lines: "- Moved to: 24 April" is superseded by a later "- Finally released: ..." / "- Now: 2027".
+_MOVED_LINE = re.compile(r"^\W*(?:mov|push|delay|shift|bump|reschedul|chang|postpon)\w*\b", re.IGNORECASE)
+_FINAL_LINE = re.compile(r"^\W*(?:now|finally|currently|new\s+date|latest|eventually)\b", re.IGNORECASE)
 _PREVIOUS_ANYWHERE = re.compile(
     r"\b(?:original(?:ly)?|previous(?:ly)?|initial(?:ly)?|was\s+(?:\w+\s+)?(?:set|scheduled|slated|planned|dated|due)|"
     r"had\s+been\s+(?:set|scheduled|slated|planned|dated))\b",
@@ -174,13 +189,49 @@ def _said_not_released(before: str) -> bool:
     return said is not None and not _RELEASE_VERB.search(said.group("between"))
 
 
+def _superseded_below(ctx: DocContext, sentence: Sentence) -> bool:
+    """Whether a later line under the same heading gives the film's final date ("Now: 2027")."""
+    film = ctx.films.sections.get(sentence.paragraph)
+    if film is None:
+        return False
+    return any(
+        s.paragraph > sentence.paragraph and ctx.films.sections.get(s.paragraph) == film and _FINAL_LINE.match(s.text)
+        for s in ctx.sentences
+    )
+
+
+def _chain(claims: list[tuple[int, int, Claim]], text: str) -> list[Claim]:
+    """Within one sentence, every date of a film that a later date of the same film replaced is previous."""
+    out = []
+    for i, (start, end, c) in enumerate(claims):
+        if c.status == "current":
+            for start2, _, c2 in claims[i + 1:]:
+                if c2.film == c.film and c2.region == c.region and _CHAIN_STEP.search(text[end:start2]):
+                    c = replace(c, status="previous", extractor=c.extractor + "+chain")
+                    break
+        out.append(c)
+    return out
+
+
 def release_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
     """Release-date claims made by one sentence."""
+    found: list[tuple[int, int, Claim]] = []
+    for start, end, c in _release_claims(ctx, sentence):
+        found.append((start, end, c))
+    yield from _chain(found, sentence.text)
+
+
+def _release_claims(ctx: DocContext, sentence: Sentence) -> Iterator[tuple[int, int, Claim]]:
+    """(date start, date end, claim) for each release date of one sentence."""
     text = sentence.text
     if not TRIGGER.search(text) and "(" not in text:
         return
     default_year = None if ctx.anchor else ctx.year_before(sentence.start)
-    mentions = [d for d in find_dates(text, ctx.anchor, default_year=default_year, day_first=ctx.day_first) if not _skip_mention(sentence, d)]
+    credits = credit_years(ctx, sentence)
+    mentions = [
+        d for d in find_dates(text, ctx.anchor, default_year=default_year, day_first=ctx.day_first)
+        if not _skip_mention(sentence, d) and sentence.start + d.start not in credits
+    ]
     prev_end = 0
     for d in mentions:
         left_start = max(prev_end, d.start - 90)
@@ -218,15 +269,17 @@ def release_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
             continue
         nearest = triggers_left[-1] if triggers_left else trigger_right
         weak = nearest is not None and bool(_WEAK_TRIGGER.match(nearest.group(0)))
-        in_paragraph = bool(ctx.films.paragraph_mentions.get(sentence.paragraph))
+        in_paragraph = bool(ctx.films.paragraph_mentions.get(sentence.paragraph)) or sentence.paragraph in ctx.films.sections
         if weak and not explicit and not in_paragraph and not _FILM_WORDS.search(text):
             continue  # "His sentencing is scheduled for Feb. 14": nothing here is about a film
-        status = "previous" if _is_previous(left) else "current"
+        status = "previous" if _is_previous(left) or _CANCELLED_AFTER.match(text[d.end:]) else "current"
+        if status == "current" and _MOVED_LINE.match(text) and _superseded_below(ctx, sentence):
+            status = "previous"
         near_start = max(0, d.start - 80)
         near = text[near_start: d.end + 80]
         win = window(d.value) if d.value else None
         confidence = 0.55 + (0.2 if explicit else 0) + (0.1 if d.precision == "day" else 0) - (0.1 if d.relative else 0)
-        yield claim(
+        yield d.start, d.end, claim(
             ctx, sentence,
             film=film, film_written=written, field="release_date", value=d.value,
             precision=win.precision if win else None,  # type: ignore[arg-type]

@@ -1,0 +1,179 @@
+"""Credits of films the text names in passing: their year and their director.
+
+Film news dates and credits other films all the time: "best known for the 2017 chamber piece
+Harbourlight", "2019's Low Tide", "Kingfisher Rent (2023)", "Santangelo's Paper Lantern Road",
+"Marigold Junction, the Sunil Varadarajan comedy", "a documentary by Carmen Abiodun". Each of these
+binds a year or a person to the title in its own phrase. Reading them as claims of that title
+(and never of the article's film) is what keeps a 2019 credit from becoming a release date of the
+film the article is about.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from pipeline.extract.context import DocContext, claim
+from pipeline.extract.films import FilmMention
+from pipeline.extract.people import NameSpan
+from pipeline.extract.sentences import Sentence
+from pipeline.model import Claim
+from pipeline.release_window import window
+
+# Nouns a credit puts between a year or a possessive and the title: "the 2015 classic X",
+# "Vexley's 1972 noir X", "her previous feature, X".
+GENRE = (
+    r"(?:film|movie|picture|feature|debut|drama|comedy|dramedy|thriller|western|noir|epic|mystery|fantasy|"
+    r"romance|musical|horror|documentary|doc|biopic|satire|saga|adaptation|remake|reboot|sequel|prequel|"
+    r"blockbuster|hit|smash|classic|favou?rite|breakout|outing|effort|follow-up|chamber piece|piece|"
+    r"short|animation|cartoon|indie|potboiler|caper|heist picture|road movie|love story|story|tale|"
+    r"war film|crime saga|melodrama|period piece|actioner|action drama|thriller|two-hander|opus|triumph|"
+    r"success|flop|misfire|project|release|offering|entry|installment|instalment|chapter|venture)"
+)
+# Words that may stand before the genre noun: adjectives in lower case, at most three.
+_DESCRIPTORS = r"(?:(?!(?:and|or|but|to|is|was|will|has|had|the|a|an|of|in|on|at|for|with|from|as)\b)[a-z][\w'’-]*\s+){0,3}"
+YEAR_BEFORE_TITLE = re.compile(
+    rf"(?P<year>(?:19|20)\d\d)(?:['’]s\s+|\s+{_DESCRIPTORS}{GENRE}s?\s*,?\s+(?:[\"“‘']\s*)?)$"
+)
+_YEAR_AFTER_TITLE = re.compile(r"^\s*[\"”’']?\s*\(\s*(?P<year>(?:19|20)\d\d)\s*\)")
+# "Vexley's 1972 noir", "her previous feature,", "Castellano-Reyes's first feature,": a creator's work.
+_POSSESSIVE_WORK = re.compile(
+    rf"['’]s?\s+(?:(?:19|20)\d\d\s+)?(?P<qual>{_DESCRIPTORS}){GENRE}s?\s*,?\s+(?:[\"“‘']\s*)?$"
+)
+_POSSESSIVE_TITLE = re.compile(r"['’]s?\s+(?:[\"“‘']\s*)?$")
+# A bare "film"/"movie" after an actor's name is how reviews praise a performance ("Ferreira-Quist's
+# movie"); only a qualified one ("previous film", "new movie") is a creator's credit.
+_BARE_WORK = re.compile(r"^\s*(?:film|movie|picture|story|project|release|hit|success|triumph)s?\s*$")
+# "the Sunil Varadarajan comedy", "the Len Wiseman-directed film": a film named by its director.
+_NAMED_BY_DIRECTOR = re.compile(rf"^\s*(?:[-–]directed\s+)?(?:{_DESCRIPTORS}){GENRE}\b")
+_THE_BEFORE = re.compile(r"\b(?:the|a|an|his|her|their)\s+(?:[a-z][\w-]*\s+)?$", re.IGNORECASE)
+# "a documentary by X", "the debut of X", "the latest from X", "from writer/directors A and B"
+_BY_PERSON = re.compile(
+    rf"(?:\b{GENRE}s?\s+by|\b(?:the\s+)?(?:feature\s+|directorial\s+)?debut\s+of|\bthe\s+(?:latest|newest|new\s+one|"
+    rf"new\s+film|next\s+film)\s+from|\bfrom\s+(?:(?:writer|co-writer)[-/])?(?:co-)?directors?|\bfrom\s+filmmakers?)"
+    r"\s+(?:(?:brothers|sisters|siblings|duo|partners|veteran|newcomer|acclaimed|[A-Z][a-z]+n)\s+)?$"
+)
+_SHARED_SURNAME = re.compile(r"^\s*(?P<first>[A-Z][\w'’-]+)\s+(?:and|&)\s+$")
+
+
+def credit_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
+    """Year and director credits of the titles one sentence names (see module docstring)."""
+    text = ctx.text
+    mentions = ctx.films.within(sentence.start, sentence.end, subjects_only=False)
+    if not mentions:
+        return
+    names = ctx.names_in(sentence)
+    for m in mentions:
+        yield from _year_credit(ctx, sentence, m)
+        for name in names:
+            if name.end > m.start or name.end < m.start - 80:
+                continue
+            gap = text[name.end: m.start]
+            work = _POSSESSIVE_WORK.match(gap)
+            bare = _POSSESSIVE_TITLE.fullmatch(gap)
+            if work and (work.group("qual").strip() or not _BARE_WORK.match(gap[work.start("qual"):].strip(" ,\"“‘'"))):
+                yield _director(ctx, sentence, name, m, "credit.possessive_work")
+            elif bare and not _is_cast_member(ctx, sentence, name):
+                yield _director(ctx, sentence, name, m, "credit.possessive_title")
+    yield from _named_by_director(ctx, sentence, names, mentions)
+    yield from _by_person(ctx, sentence, names, mentions)
+
+
+def _year_credit(ctx: DocContext, sentence: Sentence, m: FilmMention) -> Iterator[Claim]:
+    text = ctx.text
+    before = YEAR_BEFORE_TITLE.search(text[max(sentence.start, m.start - 70): m.start])
+    after = _YEAR_AFTER_TITLE.match(text[m.end: m.end + 12])
+    hit = before or after
+    if hit is None:
+        return
+    year = hit.group("year")
+    win = window(year)
+    yield claim(
+        ctx, sentence, film=m.film, film_written=m.written, field="release_date", value=year,
+        precision=win.precision, start=win.start, end=win.end, status="current", region=None, kind="unspecified",
+        confidence=0.7, extractor="credit.year_before" if before else "credit.year_after",
+    )
+
+
+def credit_years(ctx: DocContext, sentence: Sentence) -> frozenset[int]:
+    """Where the sentence's credit years start (offsets into the document text): not release dates of anything else."""
+    out: set[int] = set()
+    for m in ctx.films.within(sentence.start, sentence.end, subjects_only=False):
+        base = max(sentence.start, m.start - 70)
+        before = YEAR_BEFORE_TITLE.search(ctx.text[base: m.start])
+        if before:
+            out.add(base + before.start("year"))
+        after = _YEAR_AFTER_TITLE.match(ctx.text[m.end: m.end + 12])
+        if after:
+            out.add(m.end + after.start("year"))
+    return frozenset(out)
+
+
+def _is_cast_member(ctx: DocContext, sentence: Sentence, name: NameSpan) -> bool:
+    """Whether the paragraph presents this person as a performer ("X plays", "starring X")."""
+    paragraph = ctx.paragraph_text(sentence)
+    surname = name.name.split()[-1]
+    return bool(re.search(
+        rf"(?:starring|stars|co-stars|played by|voiced by)\s+(?:[A-Z][\w'’-]+\s+)*{re.escape(surname)}\b"
+        rf"|\b{re.escape(surname)}\s+(?:plays|stars|played|starred|co-stars|voices|portrays)\b",
+        paragraph,
+    ))
+
+
+def _named_by_director(
+    ctx: DocContext, sentence: Sentence, names: list[NameSpan], mentions: list[FilmMention]
+) -> Iterator[Claim]:
+    """"Marigold Junction, the Sunil Varadarajan comedy": the title the phrase stands beside."""
+    text = ctx.text
+    for name in names:
+        if not _THE_BEFORE.search(text[max(sentence.start, name.start - 12): name.start]):
+            continue
+        if not _NAMED_BY_DIRECTOR.match(text[name.end: name.end + 40]):
+            continue
+        article = _THE_BEFORE.search(text[max(sentence.start, name.start - 12): name.start])
+        phrase_start = max(sentence.start, name.start - 12) + (article.start() if article else 0)
+        film = _beside(ctx, mentions, phrase_start, name.end)
+        if film is not None:
+            yield _director(ctx, sentence, name, film, "credit.named_by_director")
+
+
+def _by_person(
+    ctx: DocContext, sentence: Sentence, names: list[NameSpan], mentions: list[FilmMention]
+) -> Iterator[Claim]:
+    """"The Fox Ledger, a documentary by Carmen Abiodun"; "from writer/directors Hamza and Liv Oduya"."""
+    text = ctx.text
+    for name in names:
+        window_start = max(sentence.start, name.start - 60)
+        before = text[window_start: name.start]
+        shared = None
+        by = _BY_PERSON.search(before)
+        if by is None:
+            # "Hamza and Liv Oduya": the first of two siblings is named by first name only
+            pair = _SHARED_SURNAME.search(before)
+            if pair:
+                by = _BY_PERSON.search(before[: pair.start()])
+                shared = pair.group("first")
+        if by is None:
+            continue
+        film = _beside(ctx, mentions, window_start + by.start(), name.end)
+        if film is None:
+            continue
+        yield _director(ctx, sentence, name, film, "credit.by_person")
+        if shared:
+            surname = name.name.split()[-1]
+            sibling = NameSpan(f"{shared} {surname}", name.start, name.end)
+            yield _director(ctx, sentence, sibling, film, "credit.by_person")
+
+
+def _beside(ctx: DocContext, mentions: list[FilmMention], phrase_start: int, phrase_end: int) -> FilmMention | None:
+    """The title an appositive phrase describes: the one just before it (", the X comedy"), else just after."""
+    text = ctx.text
+    before = [m for m in mentions if m.end <= phrase_start and re.fullmatch(r"[\s,:;(–—-]*(?:is\s+|was\s+)?", text[m.end: phrase_start])]
+    if before:
+        return before[-1]
+    after = [m for m in mentions if m.start >= phrase_end and re.fullmatch(r"[\s,:;)–—-]*", text[phrase_end: m.start])]
+    return after[0] if after else None
+
+
+def _director(ctx: DocContext, sentence: Sentence, name: NameSpan, m: FilmMention, rule: str) -> Claim:
+    return claim(ctx, sentence, film=m.film, film_written=m.written, field="director", value=name.name,
+                 confidence=0.7, extractor=rule)
