@@ -40,8 +40,13 @@ _OBJECT_TRIGGER = re.compile(
     r"(?:\b(?:starring|stars|co-starring|co-stars|featuring|cast includes|cast also includes|cast of|also stars|"
     r"with appearances? (?:from|by)|appearance (?:from|by)|cameos? (?:from|by)|played by|portrayed by|voiced by|"
     r"alongside|opposite|led by|headlined by|toplined by|fronted by|cast features|cast also features|rounded out by|"
-    r"also starring|joined by|voices of|voice cast of|voice cast includes)\s+(?:(?!as\b)[a-z][\w-]*\s+){0,3})$"
+    r"also starring|joined by|voices of|voice cast of|voice cast includes|ensemble (?:cast )?(?:of|includes|that includes)|"
+    r"cast (?:that )?includes|(?:newcomers|others|co-stars|supporting players|the cast|the ensemble|returning players)\s+include|"
+    r"(?:a |the )?(?:voice |cameo |supporting |lead |title )?role for|(?:previously )?announced leads|returning leads?|"
+    r"cast|starring|stars|cast members?|voice cast|with)\s*:?\s+(?:(?!as\b)[a-z][\w-]*\s+){0,3})$"
 )
+# Label lines of list pages and listings: "Starring: A, B", "Cast: A as X, B", "With A, B and C."
+_LABEL_TRIGGER = re.compile(r"^\W*(?:starring|stars|cast|voice cast|with|featuring|also starring)\s*:?\s*$", re.IGNORECASE)
 _LIST_GAP = re.compile(
     r"^[\s,]*(?:(?:and|as well as|along with|plus|with|&)\s+)?(?:(?:the\s+late|series\s+mainstays?|co-stars?|"
     r"newcomers?|veterans?|fellow|returning|franchise|original|stars?|actors?|actress(?:es)?|real-life\s+\w+)\s+){0,3}[\s,]*$"
@@ -149,10 +154,19 @@ def cast_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
         s = n.start - sentence.start
         before = text[max(0, s - 60): s]
         # a sentence-initial "Starring" counts like "starring"
-        trig = _OBJECT_TRIGGER.search(before) or _OBJECT_TRIGGER.search(_lower_first(before))
+        trig = _OBJECT_TRIGGER.search(before) or _OBJECT_TRIGGER.search(_lower_first(before)) or (
+            _OBJECT_TRIGGER.search(before.lower()) if _LABEL_TRIGGER.match(before) else None
+        )
         if not trig or _POSSESSED.match(text[n.end - sentence.start:]):
             continue  # "in David Fincher’s Seven": the possessor is not in the cast
-        word = trig.group(0).split()[0]
+        word = trig.group(0).split()[0].rstrip(":")
+        if word in ("cast", "with", "stars", "starring") and not (
+            _LABEL_TRIGGER.match(before) or word in ("stars", "starring") and not before.rstrip().endswith(":")
+            or word == "cast" and re.search(r"\bcast\s*:\s*$", before, re.I)
+        ):
+            continue  # "with" and "cast" open a cast list only as a label ("With A, B and C." under a heading)
+        if word == "with" and sentence.paragraph not in ctx.films.sections:
+            continue
         if word in ("alongside", "opposite", "featuring", "joined", "led") and not (_CAST_WORDS.search(text) or found):
             continue
         character = None

@@ -231,8 +231,13 @@ def _discover(text: str, title: str | None, people: frozenset[str], emphasis: Se
                 continue  # s p a c e d letters
             if len(letters) < 4 or re.match(r"(?:CHAPTER|PART|SEASON|EPISODE)\b", span) or span in _ACRONYMS or all(w in _ACRONYMS for w in span.split()):
                 continue
-            if line.strip() == m.group(0).strip() and len(span.split()) > 3:
-                continue  # an all-caps heading line, not a title inside prose
+            heading = line.strip() == m.group(0).strip()
+            if heading and len(span.split()) > 3 and not LABEL_LINE.match(_next_line(text, m.end())):
+                continue  # an all-caps heading line, not a title inside prose (unless a listing's facts follow)
+            if len(span.split()) == 1 and not heading and text.count(span) < 2:
+                left, right = text[max(0, m.start() - 40): m.start()], text[m.end(): m.end() + 50]
+                if not (_STRONG_LEFT.search(left) or _CREDIT_LEFT.search(left) or _STRONG_RIGHT.match(right)):
+                    continue  # one capitalised word named once: a character, a brand or a shout, unless film words frame it
             found.append(span)
     for m in QUOTED_RE.finditer(text + ("\n" + title if title else "")):
         t = m.group("t").strip()
@@ -369,6 +374,14 @@ def _main_film(mentions: list[FilmMention], rx: re.Pattern[str] | None, title: s
         in_title = {film_key(match.group(0)) for match in rx.finditer(title)}
         for film in {m.film for m in mentions if film_key(m.written) in in_title}:
             scores[film] += 3
+    # "Nightjar" beside "Nightjar II: The Long Dusk": an article naming a franchise and its new
+    # installment is about the installment
+    keys = {f: film_key(f) for f in scores}
+    for f, k in keys.items():
+        installments = [other for other in keys if other != f and keys[other].startswith(k + " ")]
+        best = max((scores[o] for o in installments), default=0.0)
+        if best * 2 >= scores[f]:  # named about as often: the installment is the news
+            scores[f] = min(scores[f], best - 0.5)
     # a single passing mention of a discovered title is too little to hang other claims on, unless
     # the article opens with it
     scores = {f: v for f, v in scores.items() if v >= 2 or any(m.film == f and m.start < lead_end for m in mentions)}
@@ -389,6 +402,14 @@ LABEL_LINE = re.compile(
     r"^\s*(?:[•*·▪►–-]\s*)?(?:(?:[A-Z][\w'’/-]*(?:\s+[\w'’/()-]+){0,3}\s*:)|Dir\.|Directed by|Starring|Stars|With\b|Opens|"
     r"Released|Release|Cast|In (?:cinemas|theaters|theatres))"
 )
+
+
+def _next_line(text: str, pos: int) -> str:
+    """The next non-empty line after `pos`."""
+    for line in text[pos: pos + 400].split("\n")[1:]:
+        if line.strip():
+            return line
+    return ""
 
 
 def _heading_film(line: str, line_start: int, mentions: Sequence[FilmMention]) -> str | None:
