@@ -22,6 +22,7 @@ _BYLINE = re.compile(
     r"(?P<name>[A-Z][\w'’.-]+(?:\s+(?:de|van|von|da|di|le|la)?\s*[A-Z][\w'’.-]+){1,3})"
     r"|(?:^|\n)\s*(?P<name2>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,2})\s*(?://|\|)\s*(?:Articles|Posts|Stories)"
 )
+_POSSESSIVE_END = re.compile(r"['’]s?$")
 _YEAR = re.compile(r"(?<![\d$£€])\b(?:19|20)\d\d\b")
 _SURNAME_TOKEN = re.compile(r"(?<!\w)(?<!\w['’])(?:(?:de|De|van|Van|von|Von|da|Da|di|Di|del|Del|la|La|le|Le)\s+)?[A-Z][\w'’-]+")
 
@@ -58,8 +59,9 @@ class DocContext:
         out = [n for n in self.names if sentence.start <= n.start and n.end <= sentence.end]
         taken = [(n.start, n.end) for n in out]
         for m in _SURNAME_TOKEN.finditer(sentence.text):
-            s, e = sentence.start + m.start(), sentence.start + m.end()
-            full = self.surnames.get(m.group(0).casefold())
+            token = _POSSESSIVE_END.sub("", m.group(0))  # "Abernethy-Clarke's previous film"
+            s, e = sentence.start + m.start(), sentence.start + m.start() + len(token)
+            full = self.surnames.get(token.casefold())
             if full and not any(a < e and s < b for a, b in taken):
                 out.append(NameSpan(full, s, e))
         film_keys = {t.casefold() for t in self.films.titles}

@@ -17,7 +17,7 @@ from pipeline.model import Claim
 
 # Text right before a name that makes it the director.
 _BEFORE = re.compile(
-    r"(?:\b(?i:directed|helmed|co-directed|direction)\s+by|\bdir\.|\bfrom\s+(?:writer-)?filmmaker|\bhelmer|(?<![Tt]he )(?<![Tt]he new )(?<!\w)(?:writer[-/])?"
+    r"(?:\b(?i:directed|helmed|co-directed|direction)\s+by|\b(?i:dir)\.|\bfrom\s+(?:writer-)?filmmaker|\bhelmer|(?<![Tt]he )(?<![Tt]he new )(?<!\w)(?:writer[-/])?"
     r"(?:co-)?(?:[Dd]irector|filmmaker-director|director-writer))"
     r"\s*:?\s*(?:(?:and\s+)?(?:co-?writer|writer|producer|star|filmmaker|auteur|helmer|the|Oscar[- ]winning|"
     r"Oscar[- ]winner|acclaimed|veteran|visionary|[a-z]+-winning|cult|Mexican|British|American|French|Korean|"

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
 _LOWER = "a-zß-öø-ÿā-ž"
 _WORD = rf"(?:[{_UPPER}][{_LOWER}]+(?:-[{_UPPER}][{_LOWER}]+|['’](?!s\b)[{_UPPER}]?[{_LOWER}]+)*|[{_UPPER}]['’][{_UPPER}][{_LOWER}]+|Mc[{_UPPER}][{_LOWER}]+|Mac[{_UPPER}][{_LOWER}]+|[{_UPPER}][{_LOWER}]*[{_UPPER}][{_LOWER}]+)"
-_INITIAL = rf"(?:[{_UPPER}]\.(?:\s?[{_UPPER}]\.)*)"
+_INITIAL = rf"(?:[{_UPPER}]\.(?:[^\S\n]?[{_UPPER}]\.)*)"
 _PARTICLE = r"(?:de|da|del|della|der|den|di|du|dos|das|la|le|van|von|bin|ibn|al|el|y|ter|ten|st\.?)"
 NAME_RE = re.compile(
-    rf"(?<![\w{_UPPER}])(?:{_INITIAL}\s?)?{_WORD}(?:\s+(?:{_INITIAL}|(?:{_PARTICLE}\s+){{0,2}}{_WORD}))"
-    rf"{{0,3}}(?:,?\s+(?:Jr\.|Sr\.|III|II))?(?![\w{_LOWER}])"
+    rf"(?<![\w{_UPPER}])(?:{_INITIAL}[^\S\n]?)?{_WORD}(?:[^\S\n]+(?:{_INITIAL}|(?:{_PARTICLE}[^\S\n]+){{0,2}}{_WORD}))"
+    rf"{{0,3}}(?:,?[^\S\n]+(?:Jr\.|Sr\.|III|II))?(?![\w{_LOWER}])"
 )
 
 # Capitalised words that begin or sit inside a run but are never part of a person's name.
