@@ -85,7 +85,7 @@ class DocContext:
         The nearest non-modifier mention before `pos` (or after it when `prefer_after`), else the
         other side, else the paragraph's topic film (explicit False).
         """
-        mentions = self.films.within(sentence.start, sentence.end)
+        mentions = [m for m in self.films.within(sentence.start, sentence.end) if not _bound_elsewhere(self.text, sentence, m, pos)]
         before = [m for m in mentions if m.end <= pos]
         after = [m for m in mentions if m.start >= pos]
         order: list[list[FilmMention]] = [after, before] if prefer_after else [before, after]
@@ -95,6 +95,32 @@ class DocContext:
                 return m.film, m.written, True
         topic = self.films.topic(sentence)
         return topic, topic, False
+
+
+# A relative clause or an aside: ", whose Brixham Tide (2019) Harebell also distributed," binds the
+# title inside it to that clause.
+_ASIDE = re.compile(
+    r",\s*(?:whose|who|which|where|best\s+known\s+for|known\s+for|fresh\s+off|star\s+of|director\s+of|"
+    r"(?:himself|herself)\s+the\s+director\s+of)\b[^,;:()—–]*|\([^()]*\)|—[^—]*—"
+)
+# A title the phrase makes another film than the one the sentence is about: "the follow-up to
+# 2023's Ashfall", "the sequel to the 2021 hit X", "best known for X", "fresh off X".
+_REFERENCE_BEFORE = re.compile(
+    r"(?:\b(?:sequel|follow-up|successor|prequel|remake|reboot|spin-?off|companion\s+piece)\s+to|\bremake\s+of|"
+    r"\b(?:best\s+)?known\s+for|\bfresh\s+off|\bsince|\bafter|\blike|\bthan|\bunlike|\bsuch\s+as|\bincluding)"
+    r"\s+(?:(?:the|his|her|their|its|a)\s+)?(?:(?:19|20)\d\d(?:['’]s)?\s+)?(?:[a-z][\w'’-]*\s+){0,3}$"
+)
+
+
+def _bound_elsewhere(text: str, sentence: Sentence, m: FilmMention, pos: int) -> bool:
+    """Whether mention `m` belongs to a clause or phrase that does not hold position `pos`."""
+    rel_start, rel_end, rel_pos = m.start - sentence.start, m.end - sentence.start, pos - sentence.start
+    for aside in _ASIDE.finditer(sentence.text):
+        if aside.start() <= rel_start and rel_end <= aside.end() and not aside.start() <= rel_pos <= aside.end():
+            return True
+    if _REFERENCE_BEFORE.search(sentence.text[max(0, rel_start - 60): rel_start]):
+        return not (rel_end <= rel_pos <= rel_end + 3)
+    return False
 
 
 def build_context(document: Document, watchlist: Sequence[WatchFilm] = ()) -> DocContext:

@@ -52,7 +52,7 @@ _BY_PERSON = re.compile(
     rf"new\s+film|next\s+film)\s+from|\bfrom\s+(?:(?:writer|co-writer)[-/])?(?:co-)?directors?|\bfrom\s+filmmakers?)"
     r"\s+(?:(?:brothers|sisters|siblings|duo|partners|veteran|newcomer|acclaimed|[A-Z][a-z]+n)\s+)?$"
 )
-_SHARED_SURNAME = re.compile(r"^\s*(?P<first>[A-Z][\w'’-]+)\s+(?:and|&)\s+$")
+_SHARED_SURNAME = re.compile(r"(?<!\w)(?P<first>[A-Z][\w'’-]+)\s+(?:and|&)\s+$")
 
 
 def credit_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:

@@ -11,17 +11,17 @@ import re
 from typing import Iterator
 
 from pipeline.extract.context import DocContext, claim
-from pipeline.extract.people import NameSpan
+from pipeline.extract.people import NOT_NAME_WORDS, NameSpan
 from pipeline.extract.sentences import Sentence
 from pipeline.model import Claim
 
 # Text right before a name that makes it the director.
 _BEFORE = re.compile(
-    r"(?:\b(?i:directed|helmed|co-directed|direction)\s+by|\b(?i:dir)\.|\bfrom\s+(?:writer-)?filmmaker|\bhelmer|(?<![Tt]he )(?<![Tt]he new )(?<!\w)(?:writer[-/])?"
-    r"(?:co-)?(?:[Dd]irector|filmmaker-director|director-writer))"
-    r"\s*:?\s*(?:(?:and\s+)?(?:co-?writer|writer|producer|star|filmmaker|auteur|helmer|the|Oscar[- ]winning|"
-    r"Oscar[- ]winner|acclaimed|veteran|visionary|[a-z]+-winning|cult|Mexican|British|American|French|Korean|"
-    r"Japanese|Indian|Canadian|Australian|German|Italian|Spanish)\s+){0,3}$"
+    r"(?:\b(?i:directed|helmed|co-directed|direction)\s+by|\b(?i:dir)\.|\bfrom\s+(?:writer-)?filmmaker|\bhelmer|(?<![Tt]he )(?<![Tt]he new )(?<!\w)(?:[Ww]riter[-/]|[Cc]o-)?"
+    r"(?:co-)?(?:[Dd]irectors?|filmmaker-director|director-writer)(?!['’]))"
+    r"\s*[:,]?\s*(?:(?:and\s+)?(?:co-?writer|writer|producer|star|filmmaker|auteur|helmer|the|Oscar[- ]winning|"
+    r"Oscar[- ]winner|acclaimed|veteran|visionary|[a-z]+-winning|cult|siblings|brothers|sisters|duo|partners|"
+    r"[A-Z][a-z]+(?:an|ian|ish|ese|ch|i)|[A-Z][a-z]+-born)\s+){0,3}$"
 )
 # Other kinds of director, never a film's director.
 _NOT_FILM_DIRECTOR = re.compile(
@@ -32,14 +32,18 @@ _NOT_FILM_DIRECTOR = re.compile(
     re.IGNORECASE,
 )
 _AFTER = re.compile(
-    r"^\s*(?:\([^)]{0,80}\)\s*)?(?:,\s*who\s+)?(?:(?:also|will|is|was|has|had|would|to|set to|is set to|is slated to|"
+    r"^\s*(?:\([^)]{0,80}\)\s*)?(?:,[^,;.()]{0,80},\s*who\s+|,\s*who\s+)?(?:(?:also|will|is|was|has|had|would|to|set to|is set to|is slated to|"
     r"has signed on to|signed on to|is attached to|attached to|is on board to|returns to|is returning to|came on to|"
-    r"tapped to|hired to|now|then|later|will now|previously|once|first|originally|famously|recently|memorably)\s+)*"
+    r"tapped to|hired to|now|then|later|last|will now|previously|once|first|originally|famously|recently|memorably|"
+    r"again|here)\s+)*"
     r"(?P<verb>directs|directed|directing|direct|helms|helmed|helming|helm|co-directs|co-directed|write and direct|"
-    r"writes and directs|wrote and directed|will write and direct|to write and direct)\b"
+    r"writes and directs|wrote and directed|will write and direct|to write and direct|writing and directing|"
+    r"co-writing and directing|(?:co-)?wrote and (?:co-)?directed)\b"
 )
 # "directed by Daniel Kwan and Daniel Scheinert": the second name after "and"
-_CO_DIRECTOR = re.compile(r"\b(?i:directed|helmed|co-directed)\s+by\s+[A-Z][^,.;()]{2,40}?\s+(?:and|&)\s+$")
+_CO_DIRECTOR = re.compile(r"\b(?i:directed|helmed|co-directed|directors?)\s*:?\s+[A-Z][^,.;()]{2,40}?\s+(?:and|&)\s+$")
+# "siblings Felix and Greta Amundsen-Cole": the first of two named by first name only
+_SHARED_SURNAME = re.compile(r"(?<!\w)(?P<first>[A-Z][\w'’-]+)\s+(?:and|&)\s+$")
 _DIRECTED_ADJ = re.compile(r"^(?:[-–](?:directed|helmed)\b|['’]s?\s+(?:feature\s+)?directorial\s+(?:debut|effort|follow-up|return))")
 _DIRECTORISH = re.compile(r"direct|dir\.|helm|filmmaker", re.IGNORECASE)
 _NEGATED = re.compile(
@@ -77,6 +81,10 @@ def director_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
             f, w, explicit = ctx.film_for(sentence, name.start)
             if f:
                 yield _claim(ctx, sentence, name, f, w, 0.8 if explicit else 0.65, "director.by")
+                shared = _SHARED_SURNAME.search(before)
+                if shared and shared.group("first").lower() not in NOT_NAME_WORDS and len(name.name.split()) == 2:
+                    sibling = NameSpan(f"{shared.group('first')} {name.name.split()[-1]}", name.start, name.end)
+                    yield _claim(ctx, sentence, sibling, f, w, 0.7 if explicit else 0.6, "director.by_shared_surname")
             # "X and Y were directed by Z": every film of the plural subject
             role_at = max(0, s - 80) + m_before.start()
             if re.search(r"\bwere\s+$", before[: m_before.start()]):

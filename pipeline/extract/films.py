@@ -307,7 +307,7 @@ def find_films(
     rx = re.compile(
         r"(?<!\w)(?<!\w['’])(?:" + "|".join(_flex(v) for v, _, _ in patterns) + r")(?![\w])", re.IGNORECASE
     ) if patterns else None
-    mentions = _mentions(text, _match_titles(text, rx, patterns))
+    mentions = _mentions(text, _match_titles(text, rx, patterns, frozenset(e.casefold() for e in emphasis)))
     lead_end = sentences[min(3, len(sentences) - 1)].end if sentences else 0
     main = _main_film(mentions, rx, title, lead_end)
     return FilmIndex(
@@ -319,7 +319,32 @@ def find_films(
 _Hit = tuple[int, int, str, bool, str]  # start, end, as written, watched, resolved title
 
 
-def _match_titles(text: str, rx: re.Pattern[str] | None, patterns: list[tuple[str, str, bool]]) -> list[_Hit]:
+# Titles that are everyday words ("It", "Us", "If", "Up", "Her"): such a title names the film only
+# where the text marks it as a title.
+COMMON_WORD_TITLES = frozenset(
+    "it us if up her him he she we they them you me i go run home here there all yes no why how what who when "
+    "where this that these those one now then away out in on off so again more less love sorry please".split()
+)
+_TITLE_CUE_BEFORE = re.compile(
+    r"(?:\b(?:film|movie|picture|feature|drama|comedy|thriller|horror|sequel|remake|documentary|musical|western|"
+    r"romance|animation|release|title|of)\s+|[\"“‘'(*_])$",
+    re.IGNORECASE,
+)
+_TITLE_CUE_AFTER = re.compile(r"^(?:[\"”’')*_]|\s*\((?:19|20)\d\d\))")
+_SENTENCE_OPENING = re.compile(r"(?:^|[.!?:;\n•]\s*|[.!?][\"”’']\s*|\n\s*[-*]\s*)$")
+
+
+def _marked_as_title(text: str, start: int, end: int, written: str, emphasis: frozenset[str]) -> bool:
+    """A common-word title written as a title: quoted, italic, "the film It", "It (2017)", or capitalised mid-sentence."""
+    before = text[max(0, start - 25): start]
+    if written.casefold() in emphasis or _TITLE_CUE_BEFORE.search(before) or _TITLE_CUE_AFTER.match(text[end: end + 8]):
+        return True
+    return written[:1].isupper() and not _SENTENCE_OPENING.search(before)
+
+
+def _match_titles(
+    text: str, rx: re.Pattern[str] | None, patterns: list[tuple[str, str, bool]], emphasis: frozenset[str] = frozenset()
+) -> list[_Hit]:
     """Every place a title pattern matches, filtered for common nouns and numbered sequels."""
     by_key: dict[str, tuple[str, bool, str]] = {}
     for variant, resolved, watched in patterns:
@@ -333,6 +358,8 @@ def _match_titles(text: str, rx: re.Pattern[str] | None, patterns: list[tuple[st
         resolved, watched, variant = hit
         if written.islower() and not variant.islower():
             continue  # "a ballerina" is not BALLERINA
+        if written.casefold() in COMMON_WORD_TITLES and not _marked_as_title(text, match.start(), match.end(), written, emphasis):
+            continue  # "It is rare...", "Us regulars": the word, not the film
         if _BLOCK_AFTER.match(text[match.end(): match.end() + 12]) and not written[-1:].isdigit():
             continue  # "Ballerina 2", "John Wick: Chapter 3" are other films
         hits.append((match.start(), match.end(), written, watched, resolved))
