@@ -48,9 +48,10 @@ _NAMED_BY_DIRECTOR = re.compile(rf"^\s*(?:[-–]directed\s+)?(?:{_DESCRIPTORS}){
 _THE_BEFORE = re.compile(r"\b(?:the|a|an|his|her|their)\s+(?:[a-z][\w-]*\s+)?$", re.IGNORECASE)
 # "a documentary by X", "the debut of X", "the latest from X", "from writer/directors A and B"
 _BY_PERSON = re.compile(
-    rf"(?:\b{GENRE}s?\s+by|\b(?:the\s+)?(?:feature\s+|directorial\s+)?debut\s+of|\bthe\s+(?:latest|newest|new\s+one|"
+    rf"(?:\b{GENRE}s?\s+(?:by|from)|\b(?:the\s+)?(?:feature\s+|directorial\s+)?debut\s+of|\bthe\s+(?:latest|newest|new\s+one|"
     rf"new\s+film|next\s+film)\s+from|\bfrom\s+(?:(?:writer|co-writer)[-/])?(?:co-)?directors?|\bfrom\s+filmmakers?)"
-    r"\s+(?:(?:brothers|sisters|siblings|duo|partners|veteran|newcomer|acclaimed|[A-Z][a-z]+n)\s+)?$"
+    r"\s+(?:(?:brothers|sisters|siblings|duo|partners|veteran|newcomer|acclaimed|writer|writer-director|director|"
+    r"filmmakers?|[A-Z][a-z]+(?:an|ian|ish|ese|ch|i))\s+){0,2}$"
 )
 _SHARED_SURNAME = re.compile(r"(?<!\w)(?P<first>[A-Z][\w'’-]+)\s+(?:and|&)\s+$")
 

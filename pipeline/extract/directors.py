@@ -44,6 +44,13 @@ _AFTER = re.compile(
 _CO_DIRECTOR = re.compile(r"\b(?i:directed|helmed|co-directed|directors?)\s*:?\s+[A-Z][^,.;()]{2,40}?\s+(?:and|&)\s+$")
 # "siblings Felix and Greta Amundsen-Cole": the first of two named by first name only
 _SHARED_SURNAME = re.compile(r"(?<!\w)(?P<first>[A-Z][\w'’-]+)\s+(?:and|&)\s+$")
+# "Corentin Abara-Mills, director of the 2026 sleeper hit X"; "Oona Ferrante, whose directorial debut X"
+_DIRECTOR_OF = re.compile(
+    r"^\s*,\s*(?:(?:himself|herself|themselves|also|now)\s+)?(?:(?:the|a|an)\s+)?(?:[a-z]+\s+)?(?:writer-|co-)?director\s+of\b"
+    r"|^\s*,\s*whose\s+(?:(?:feature|directorial|first|second|third|previous|last|latest|new)\s+){1,2}"
+    r"(?:debut|feature|film|movie|outing|effort)\b"
+    r"|^\s+(?:(?:also|last|first|previously|once|then)\s+)?made\s+(?=it\b|(?:19|20)\d\d['’]s|the\s+(?:film|movie)\b|[A-Z\"“])"
+)
 _DIRECTED_ADJ = re.compile(r"^(?:[-–](?:directed|helmed)\b|['’]s?\s+(?:feature\s+)?directorial\s+(?:debut|effort|follow-up|return))")
 _DIRECTORISH = re.compile(r"direct|dir\.|helm|filmmaker", re.IGNORECASE)
 _NEGATED = re.compile(
@@ -82,7 +89,10 @@ def director_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
             if f:
                 yield _claim(ctx, sentence, name, f, w, 0.8 if explicit else 0.65, "director.by")
                 shared = _SHARED_SURNAME.search(before)
-                if shared and shared.group("first").lower() not in NOT_NAME_WORDS and len(name.name.split()) == 2:
+                if (
+                    shared and shared.group("first").lower() not in NOT_NAME_WORDS and len(name.name.split()) == 2
+                    and not re.search(r"[A-Z][\w'’-]*\s+$", before[: shared.start()])  # "Ilse Vroom and": a full name
+                ):
                     sibling = NameSpan(f"{shared.group('first')} {name.name.split()[-1]}", name.start, name.end)
                     yield _claim(ctx, sentence, sibling, f, w, 0.7 if explicit else 0.6, "director.by_shared_surname")
             # "X and Y were directed by Z": every film of the plural subject
@@ -97,6 +107,12 @@ def director_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
             f, w, explicit = ctx.film_for(sentence, name.end, prefer_after=True)
             if f:
                 yield _claim(ctx, sentence, name, f, w, 0.8 if explicit else 0.65, "director.directed_adj")
+            continue
+        m_of = _DIRECTOR_OF.match(after)
+        if m_of and not _NEGATED.search(m_of.group(0)):
+            f, w, explicit = ctx.film_for(sentence, name.end + m_of.end(), prefer_after=True)
+            if f:
+                yield _claim(ctx, sentence, name, f, w, 0.8 if explicit else 0.6, "director.of")
             continue
         m_after = _AFTER.match(after)
         if m_after:
