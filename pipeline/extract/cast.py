@@ -160,12 +160,10 @@ def cast_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
         if not trig or _POSSESSED.match(text[n.end - sentence.start:]):
             continue  # "in David Fincher’s Seven": the possessor is not in the cast
         word = trig.group(0).split()[0].rstrip(":")
-        if word in ("cast", "with", "stars", "starring") and not (
-            _LABEL_TRIGGER.match(before) or word in ("stars", "starring") and not before.rstrip().endswith(":")
-            or word == "cast" and re.search(r"\bcast\s*:\s*$", before, re.I)
-        ):
+        bare = re.match(r"(?i)^(?:cast|with)\s*:?\s+(?:(?!includ|featur|of\b|members?\b|appear)[a-z][\w-]*\s+){0,3}$", trig.group(0))
+        if bare and not _LABEL_TRIGGER.match(before):
             continue  # "with" and "cast" open a cast list only as a label ("With A, B and C." under a heading)
-        if word == "with" and sentence.paragraph not in ctx.films.sections:
+        if bare and word.lower() == "with" and sentence.paragraph not in ctx.films.sections:
             continue
         if word in ("alongside", "opposite", "featuring", "joined", "led") and not (_CAST_WORDS.search(text) or found):
             continue

@@ -41,7 +41,9 @@ _AFTER = re.compile(
     r"co-writing and directing|(?:co-)?wrote and (?:co-)?directed)\b"
 )
 # "directed by Daniel Kwan and Daniel Scheinert": the second name after "and"
-_CO_DIRECTOR = re.compile(r"\b(?i:directed|helmed|co-directed|directors?)\s*:?\s+[A-Z][^,.;()]{2,40}?\s+(?:and|&)\s+$")
+_CO_DIRECTOR = re.compile(
+    r"\b(?:(?i:directed|helmed|co-directed)\s+by|(?i:directors?)\s*:?)\s+[A-Z][^,.;()]{2,40}?\s+(?:and|&)\s+$"
+)
 # "siblings Felix and Greta Amundsen-Cole": the first of two named by first name only
 _SHARED_SURNAME = re.compile(r"(?<!\w)(?P<first>[A-Z][\w'’-]+)\s+(?:and|&)\s+$")
 # "Corentin Abara-Mills, director of the 2026 sleeper hit X"; "Oona Ferrante, whose directorial debut X"

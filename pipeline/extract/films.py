@@ -199,7 +199,9 @@ def _looks_like_acronym(letters: str) -> bool:
     return sum(1 for c in letters if c in "AEIOUY") / max(1, len(letters)) < 0.25
 
 
-def _discover(text: str, title: str | None, people: frozenset[str], emphasis: Sequence[str] = ()) -> list[str]:
+def _discover(
+    text: str, title: str | None, people: frozenset[str], emphasis: Sequence[str] = (), *, prose: bool = True
+) -> list[str]:
     """Titles of films the text names that are not on the watch-list (see module docstring)."""
     found: list[str] = []
     emphasised = [p for p in emphasis if p.casefold() not in _OUTLETS]
@@ -267,7 +269,10 @@ def _discover(text: str, title: str | None, people: frozenset[str], emphasis: Se
             span = _POSSESSOR.sub("", span)  # "Denis Villeneuve's Dune: Part Two" -> "Dune: Part Two"
             if len(re.findall("[A-Za-z]", span)) < 2 or re.fullmatch(r"[A-Z]\w*-[a-z]+", span) or _NOT_TITLE.search(span):
                 continue  # "Oscar-winning director" has no title in it
-            if not (_STRONG_LEFT.search(left) or _CREDIT_LEFT.search(left) or _STRONG_RIGHT.match(right) or _TITLE_SHAPE.search(span)):
+            strong = _STRONG_LEFT.search(left) or _CREDIT_LEFT.search(left) or _STRONG_RIGHT.match(right) or _TITLE_SHAPE.search(span)
+            if not strong:
+                if prose and _prose_title(source, m.start() + m.group(0).find(span), span, left, right):
+                    found.append(span)
                 continue
             if (span.casefold() in people or is_name(span)) and not _PERSONLIKE_OK.match(right):
                 continue  # "Keanu Reeves stars" is a person; "John Wick (dir. ...)" is a film
@@ -278,6 +283,82 @@ def _discover(text: str, title: str | None, people: frozenset[str], emphasis: Se
         if any(f.startswith(span + " ") and f[len(span) + 1:].strip().isdigit() for f in found):
             found.append(span)
     return found
+
+
+# Words that make a capitalised run an organisation, an event or a place rather than a film.
+_INSTITUTION = re.compile(
+    r"\b(?:Films|Pictures|Studios?|Entertainment|Distribution|Media|Productions?|Festival|Awards?|Cinemas|Cinema|"
+    r"Theat(?:er|re)s?|Records|Network|Channel|News|Magazine|Times|Post|Weekly|Daily|Inc|Ltd|LLC|Corp|Group|"
+    r"University|College|Council|Ministry|Department|Association|Society|Guild|Academy Awards|Club|Company|"
+    r"Animation|Television|TV|Radio|Press|Review|Reporter|Journal|Gazette|Tribune|Herald|Street|Avenue|Square|"
+    r"Hall of Fame|Museum|Gallery|Institute|Foundation|Center|Centre|Market|Summit|Week|Day|Night Live)\b"
+)
+_FILM_CONTEXT = re.compile(
+    r"\b(?:films?|movies?|sequel|prequel|drama|comedy|thriller|western|documentary|horror|romance|musical|"
+    r"premiere[sd]?|releases?|released|opens|opened|opening|debuts?|cinemas?|theat(?:er|re)s|box office|trailer|"
+    r"starring|stars|starred|directed|directs|director|cast|screening|streams?|streaming|adaptation|feature|"
+    r"picture|noir|epic|lineup|line-up|slate|title|titles)\b",
+    re.IGNORECASE,
+)
+_PERSON_CUE_AFTER = re.compile(
+    r"^(?:['’]s?\s+(?:role|performance|character|turn|career|debut\s+as)|,?\s+(?:who|whose|plays|played|stars\s+as|"
+    r"said|says|told|directs|directed|wrote|writes|produces|voices|is\s+(?:back|set\s+to\s+play|playing|directing)|"
+    r"was\s+(?:born|cast|attached)|has\s+(?:joined|signed|played)|joins|joined|returns\s+as|reprises|as\s+[A-Z]))"
+)
+_PERSON_CUE_BEFORE = re.compile(
+    r"(?:\b(?:director|directors|actor|actress|star|producer|writer|filmmaker|composer|newcomer|veteran|by|"
+    r"with|opposite|alongside|starring|stars|and|played\s+by|voiced\s+by|from)\s+|[A-Z][a-z]+\s+)$"
+)
+_NAMELIKE_TITLE_LEFT = re.compile(
+    rf"\b(?:into|film|movie|drama|comedy|thriller|documentary|western|mystery|musical|release\s+of|premiere\s+of|"
+    rf"screening\s+of|cast\s+of|sequel\s+to|review:?|watch|{_GENRE_NOUN})\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_NAMELIKE_TITLE_RIGHT = re.compile(
+    r"^(?:\s*\((?:19|20)\d\d\)|\s+(?:opens|opened|arrives|arrived|hits|premieres|premiered|debuts|debuted|bows|"
+    r"lands|follows|tells|centres|centers|is\s+set|was\s+set|is\s+due|has\s+been\s+(?:pushed|moved|delayed|dated)|"
+    r"will\s+(?:open|arrive|premiere|debut|hit|stream)|takes\s+its\s+time|stars\s+[A-Z])|['’]s\s+(?:release|premiere|"
+    r"opening|trailer|cast|director|box))"
+)
+_NEWS_NOUNS = frozenset(
+    "trailer teaser review release date news update cast poster premiere sequel box office interview first look "
+    "recap explained ending clip footage photos spoilers".split()
+)
+_SENTENCE_START = re.compile(r"(?:^|[.!?][\"”’')]*\s+|\n\s*(?:[-•*]\s*)?)$")
+
+
+def _prose_title(source: str, start: int, span: str, left: str, right: str) -> bool:
+    """A capitalised run inside a sentence that film words surround, and that no person cue claims.
+
+    Film news writes titles in title case without quotes; names and institutions look the same,
+    so the run must sit in a sentence about films, must not start the sentence (where every word is
+    capitalised) unless the text repeats it mid-sentence, and must not be used like a person.
+    """
+    words = span.split()
+    if len(words) < 2 or len(words) > 7 or _INSTITUTION.search(span) or words[-1].lower() in _NEWS_NOUNS:
+        return False
+    line_start = source.rfind("\n", 0, start) + 1
+    line_end = source.find("\n", start)
+    line = source[line_start: line_end if line_end >= 0 else len(source)]
+    sentence_start = bool(_SENTENCE_START.search(source[line_start:start]))
+    occurrences = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(span)}(?!\w)", source)]
+    if sentence_start and not any(not _SENTENCE_START.search(source[source.rfind("\n", 0, o) + 1: o]) for o in occurrences):
+        return False
+    for o in occurrences:
+        after = source[o + len(span): o + len(span) + 40]
+        before = source[max(0, o - 25): o]
+        if _PERSON_CUE_AFTER.match(after) or (is_name(span) and _PERSON_CUE_BEFORE.search(before)):
+            return False
+    if is_name(span):
+        surname = words[-1]
+        if re.search(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", source.replace(span, "")):
+            return False  # a person is named again by surname; a title is repeated whole
+        # a run shaped like a name ("Marrow Creek", "Sable Ingersoll") needs film words right beside it
+        return any(
+            _NAMELIKE_TITLE_LEFT.search(source[max(0, o - 30): o]) or _NAMELIKE_TITLE_RIGHT.match(source[o + len(span): o + len(span) + 40])
+            for o in occurrences
+        )
+    return bool(_FILM_CONTEXT.search(line)) or len(occurrences) >= 2
 
 
 def find_films(
@@ -296,7 +377,9 @@ def find_films(
             patterns.append((v, film.title, True))
     watched_keys = {film_key(v) for v, _, _ in patterns}
     discovered: dict[str, list[str]] = {}
-    for t in _discover(text, title, people, emphasis):
+    # Without a watch-list, capitalised runs in film sentences are the only way to find titles;
+    # with one, the analyst named the films that matter and weaker guesses only steal their claims.
+    for t in _discover(text, title, people, emphasis, prose=not watchlist):
         k = film_key(t)
         if k and k not in watched_keys and not any(f" {w} " in f" {k} " for w in watched_keys):
             discovered.setdefault(k, []).append(t)
