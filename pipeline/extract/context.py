@@ -85,7 +85,8 @@ class DocContext:
         The nearest non-modifier mention before `pos` (or after it when `prefer_after`), else the
         other side, else the paragraph's topic film (explicit False).
         """
-        mentions = [m for m in self.films.within(sentence.start, sentence.end) if not _bound_elsewhere(self.text, sentence, m, pos)]
+        named = self.films.within(sentence.start, sentence.end)
+        mentions = [m for m in named if not _bound_elsewhere(self.text, sentence, m, pos)]
         before = [m for m in mentions if m.end <= pos]
         after = [m for m in mentions if m.start >= pos]
         order: list[list[FilmMention]] = [after, before] if prefer_after else [before, after]
@@ -94,6 +95,10 @@ class DocContext:
                 m = group[-1] if group is before else group[0]
                 return m.film, m.written, True
         topic = self.films.topic(sentence)
+        if any(m.film == topic for m in named):
+            # the only film at hand is bound to another clause ("the sequel to X", ", whose X"): the
+            # claim is about a film the text does not name here, so nobody gets it
+            return None, None, False
         return topic, topic, False
 
 

@@ -165,10 +165,16 @@ def _by_person(
             yield _director(ctx, sentence, sibling, film, "credit.by_person")
 
 
+_APPOSITION_GAP = re.compile(r"[\s,:;(–—-]*(?:(?:is|was)\s+)?(?:(?:a|an|the)\s+)?(?:[a-z][\w'’-]*\s+){0,3}")
+
+
 def _beside(ctx: DocContext, mentions: list[FilmMention], phrase_start: int, phrase_end: int) -> FilmMention | None:
     """The title an appositive phrase describes: the one just before it (", the X comedy"), else just after."""
     text = ctx.text
-    before = [m for m in mentions if m.end <= phrase_start and re.fullmatch(r"[\s,:;(–—-]*(?:is\s+|was\s+)?", text[m.end: phrase_start])]
+    before = [
+        m for m in mentions
+        if m.end <= phrase_start and _APPOSITION_GAP.fullmatch(text[m.end: phrase_start])
+    ]
     if before:
         return before[-1]
     after = [m for m in mentions if m.start >= phrase_end and re.fullmatch(r"[\s,:;)–—-]*", text[phrase_end: m.start])]

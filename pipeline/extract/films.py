@@ -262,6 +262,11 @@ def _discover(
                 continue  # ALL-CAPS titles are found above
             left = source[max(0, m.start() - 40): m.start()]
             right = source[m.end(): m.end() + 50]
+            label = _LABEL_PREFIX.match(" ".join(words))
+            if label:  # "Director: Mina Castellane", "Review: Marrow Creek": a label, then what it labels
+                words = " ".join(words)[label.end():].split()
+                if not words:
+                    continue
             # a leading sentence word is not part of the title ("Fast forward to 2025, and Ballerina")
             while len(words) > 1 and words[0].lower() in NOT_NAME_WORDS and words[0] != "The":
                 words = words[1:]
@@ -277,6 +282,19 @@ def _discover(
             if (span.casefold() in people or is_name(span)) and not _PERSONLIKE_OK.match(right):
                 continue  # "Keanu Reeves stars" is a person; "John Wick (dir. ...)" is a film
             found.append(span)
+    # list pages: a short title-case line whose next line carries a film's facts ("- Director: X")
+    for line in re.finditer(r"[^\n]+", text):
+        heading = _HEADING_PREFIX.sub("", line.group(0)).strip()
+        heading = re.sub(r"(?:\s*\([^()]{1,30}\))+\s*$", "", heading)
+        words = heading.split()
+        if (
+            1 <= len(words) <= 7 and not heading.endswith((".", "!", "?", ":", ","))
+            and all(w[:1].isupper() or w[:1].isdigit() or re.fullmatch(_SMALL, w) or w == "&" for w in words)
+            and words[0][:1].isupper() and not _LABEL_PREFIX.match(heading)
+            and FACT_LINE.match(_next_line(text, line.end() - 1))
+            and not any(w.isdigit() or (w.isupper() and len(w) > 1) for w in words)
+        ):
+            found.append(heading)
     # "The first Inside Out" next to "Inside Out 2": the original of a numbered sequel
     for m in _ORIGINAL_OF.finditer(text):
         span = m.group("t")
@@ -319,6 +337,15 @@ _NAMELIKE_TITLE_RIGHT = re.compile(
     r"lands|follows|tells|centres|centers|is\s+set|was\s+set|is\s+due|has\s+been\s+(?:pushed|moved|delayed|dated)|"
     r"will\s+(?:open|arrive|premiere|debut|hit|stream)|takes\s+its\s+time|stars\s+[A-Z])|['’]s\s+(?:release|premiere|"
     r"opening|trailer|cast|director|box))"
+)
+_LABEL_PREFIX = re.compile(
+    r"^(?:Directors?|Directed(?:\s+by)?|Starring|Stars|Cast|Release(?:\s+date)?|Review|Writers?|Written\s+by|"
+    r"Producers?|Runtime|Rating|Genre|Country|Language|Dir|Music|Editor|Studio|Distributor|Now|Previously|"
+    r"Original(?:\s+date)?|Moved\s+to|Was\s+due|Now\s+due|Updated?|Watch|Read|Exclusive|Opinion|Analysis|"
+    r"Interview|Trailer|Box\s+Office|First\s+Look|Breaking|Report|Photos?|Video|Also\s+Showing|Coming\s+Soon|"
+    r"Writer[-/]directors?|Co-directors?|Screenplay|Based\s+on|Cinematography|"
+    r"[A-Z][a-z]+(?:[- /][a-z]+)+)"
+    r"\s*[:|]\s*"
 )
 _NEWS_NOUNS = frozenset(
     "trailer teaser review release date news update cast poster premiere sequel box office interview first look "
@@ -520,6 +547,15 @@ def _next_line(text: str, pos: int) -> str:
         if line.strip():
             return line
     return ""
+
+
+# The facts a film's entry in a list opens with (stricter than LABEL_LINE: it names new titles).
+FACT_LINE = re.compile(
+    r"^\s*(?:[•*·▪►–-]\s*)?(?:Dir\.|Directed\s+by|Director|Directors|Writer-directors?|Starring|Stars|Cast|With\b|"
+    r"Opens|Opening|Out\b|In\s+(?:cinemas|theaters|theatres)|Release|Released|Planned\s+release|Original\s+date|"
+    r"Moved\s+to|Was\s+due|Now\s+due|Previously|Premieres?|Streaming|Theatrical|Runtime|Genre|Now:)",
+    re.IGNORECASE,
+)
 
 
 def _heading_film(line: str, line_start: int, mentions: Sequence[FilmMention]) -> str | None:

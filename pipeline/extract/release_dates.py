@@ -83,8 +83,8 @@ PREVIOUS = re.compile(
     r"\b(?:original(?:ly)?|previous(?:ly)?|initial(?:ly)?|formerly|earlier|once|"
     r"was\s+(?:\w+\s+)?(?:set|scheduled|slated|planned|dated|due|expected|supposed|going|meant|pegged|targeting)|"
     r"were\s+(?:set|scheduled|slated|planned)|had\s+been|instead\s+of|rather\s+than|before\s+(?:being|it\s+was)|"
-    r"(?:mov|push|delay|shift|bump|postpon|chang|switch|mov)\w*(?:\s+\w+){0,4}?\s+from|from\s+(?:its|their|the)\s+"
-    r"(?:original|previous|earlier|initial)|from)[\s:]*$",
+    r"(?:mov|push|delay|shift|bump|postpon|chang|switch|prepon|advanc|brought\s+forward|pull|reschedul)\w*"
+    r"(?:\s+[\w'’&:-]+){0,9}?\s+from|from\s+(?:its|their|the)\s+(?:original|previous|earlier|initial)(?:\s+\w+)?)[\s:]*$",
     re.IGNORECASE,
 )
 # Between two dates of one film: the later one replaced the earlier ("first to A and now to B",
