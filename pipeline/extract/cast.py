@@ -31,7 +31,10 @@ _VERB = re.compile(
     r"(?:is|are)\s+back\s+as|shows?\s+up|showed\s+up|appears?\s+(?=as|in|opposite|alongside)|appeared\s+(?=as|in)|"
     r"appearing\s+(?=as|in)|cameos?|(?:been\s+)?cast\s+(?=as|in)|joins?|joined|joining|filmed\s+(?:scenes|a\s+scene)|"
     r"takes?\s+(?:on|over)\s+the\s+(?:title\s+)?role|steps?\s+into\s+the\s+role|(?:is|are)\s+in\s+the\s+cast|(?:is|are)\s+(?:also\s+)?part\s+of\s+the\s+cast|"
-    r"rounds?\s+out\s+the\s+cast|leads?\s+the\s+cast|headlines?|toplines?|fronts?)\b"
+    r"rounds?\s+out\s+the\s+(?:cast|ensemble|line-?up|voice\s+cast)|(?:leads?|leading)\s+the\s+(?:cast|ensemble)|"
+    r"leads?\s+(?=as\b)|headlines?|toplines?|fronts?|"
+    r"(?:makes?|made|has|had)\s+(?:a\s+)?(?:brief\s+|special\s+|surprise\s+|short\s+|small\s+)?(?:cameo|appearance)|"
+    r"pops?\s+up|popped\s+up)\b"
 )
 _JOIN_OK = re.compile(r"^\s*(?:the\s+)?(?:cast|ensemble|film|movie|sequel|spinoff|spin-off|project|[A-Z])")
 _AS_CHAR = re.compile(rf"^(?:[^.;:]{{0,60}}?)\bas\s+{_CHAR}")
@@ -54,7 +57,7 @@ _LIST_GAP = re.compile(
 # One capitalised word between list commas: a mononym ("Zendaya") in a cast list.
 _MONONYM_GAP = re.compile(r"^\s*,\s*(?:and\s+)?([A-Z][\w'’-]+)\s*,?\s*(?:and\s+)?$")
 # Verbs that take a plural subject (or past tense): only they make "X, Y and Z <verb>" a list.
-_PLURAL_VERB = re.compile(r"^(?:star|play|portray|voice|reprise|return|returning|appear|join|are|co-star|"
+_PLURAL_VERB = re.compile(r"^(?:star|play|portray|voice|reprise|return|returning|appear|join|are|co-star|round|leading|make|have|"
                           r"starred|played|portrayed|voiced|reprised|returned|appeared|joined|filmed|reprising|all)\b")
 _NEGATED = re.compile(r"\b(?:not|n't|never|no longer|won't)\b")
 _ROLE = r"(?:director|writer|producer|ceo|star|studio|screenwriter|creator|author|filmmaker|composer|president|chairman|executive)s?"
@@ -80,6 +83,32 @@ _PAREN_CHAR = re.compile(rf"^\s*\({_CHAR}\)")
 
 
 _POSSESSED = re.compile(r"^['’]s?\b")
+
+
+# "as Rani Leela", "as her brother, Tam", "as the harbourmaster", "as the nightclub singer Odile"
+_AS_ROLE = re.compile(
+    rf"^\s*,?\s+as\s+(?P<desc>(?:(?:the|a|an|his|her|their|its)\s+)(?:[\w'’-]+\s+){{0,3}}?[a-z][\w'’-]*)?"
+    rf"(?:\s*,?\s*(?P<char>[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){{0,2}}))?"
+)
+_AS_CONJUNCTION = re.compile(
+    r"^\s*,?\s+as\s+(?:he|she|they|it|we|you|i|well|much|long|soon|far|if|though|part|a\s+result|an?\s+"
+    r"(?:aesthetic|example|homage|nod|tribute|whole|metaphor|motif|symbol|reminder|way)|the\s+(?:film|movie|studio|story|plot))\b",
+    re.IGNORECASE,
+)
+# "as the studio's CEO", "as director": a job, not a part
+_NOT_CAST_ROLE = re.compile(
+    r".*\b(?:ceo|chief|president|chair(?:man|woman)?|head|director|producer|writer|executive|host|judge|juror|"
+    r"member|partner|consultant|adviser|advisor|spokes\w+|founder|owner|manager|editor|critic|composer|guest)s?\b",
+    re.IGNORECASE,
+)
+
+
+def _film_paragraph(ctx: DocContext, sentence: Sentence) -> bool:
+    """Whether a sentence sits where a film is being discussed (its own title, or its paragraph's)."""
+    return bool(
+        ctx.films.within(sentence.start, sentence.end) or ctx.films.paragraph_mentions.get(sentence.paragraph)
+        or sentence.paragraph in ctx.films.sections or _CAST_WORDS.search(ctx.paragraph_text(sentence))
+    )
 
 
 def _lower_first(text: str) -> str:
@@ -206,6 +235,20 @@ def cast_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
             pair = _AS_AFTER.match(text[n.end - sentence.start:])  # "with Ana de Armas as Eve"
             if pair and not _ROLE_WORDS.match(pair.group("char")) and not is_name_of_person(ctx, pair.group("char")):
                 add(n, _character(pair.group("char")), "cast.as_pair", n.end)
+        if n.name not in found and _film_paragraph(ctx, sentence):
+            # "Tanvi Rao-Bhalla as Rani Leela", "with Tiberius Langford as her first mate"
+            role = _AS_ROLE.match(text[n.end - sentence.start:])
+            if _AS_CONJUNCTION.match(text[n.end - sentence.start:]) or re.search(
+                r"\b[Tt]he\s+$", text[max(0, n.start - sentence.start - 4): n.start - sentence.start]
+            ):
+                role = None  # "the Ruska Roma as he is hunted": a group, and "as" joins clauses
+            if role and not _NOT_CAST_ROLE.match(role.group("desc") or "") and not _CREW_BEFORE.search(
+                text[max(0, n.start - sentence.start - 25): n.start - sentence.start]
+            ):
+                character = role.group("char")
+                if character and (is_name_of_person(ctx, character) and character != n.name):
+                    character = None
+                add(n, _character(character), "cast.as_role", n.end)
     film_context = bool(
         _CAST_WORDS.search(text) or ctx.films.paragraph_mentions.get(sentence.paragraph)
         or _CAST_WORDS.search(ctx.paragraph_text(sentence))
