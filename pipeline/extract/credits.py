@@ -75,6 +75,7 @@ def credit_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
                 yield _director(ctx, sentence, name, m, "credit.possessive_work")
             elif bare and not _is_cast_member(ctx, sentence, name):
                 yield _director(ctx, sentence, name, m, "credit.possessive_title")
+    yield from _possessive_without_title(ctx, sentence, names, mentions)
     yield from _named_by_director(ctx, sentence, names, mentions)
     yield from _by_person(ctx, sentence, names, mentions)
 
@@ -118,6 +119,33 @@ def _is_cast_member(ctx: DocContext, sentence: Sentence, name: NameSpan) -> bool
         rf"|\b{re.escape(surname)}\s+(?:plays|stars|played|starred|co-stars|voices|portrays)\b",
         paragraph,
     ))
+
+
+# "Ironbark Valley, Dana Whitlock-Ferris's frontier epic, ..."; "Oskar Drummond-Bey's seaside mystery arrives"
+_POSSESSIVE_GENRE_ONLY = re.compile(
+    rf"^['’]s?\s+(?:(?:new|latest|next|upcoming|long-awaited|(?:19|20)\d\d)\s+)?(?P<qual>{_DESCRIPTORS}){GENRE}s?\b(?!\s*,?\s*[A-Z\"“‘'])"
+)
+
+
+def _possessive_without_title(
+    ctx: DocContext, sentence: Sentence, names: list[NameSpan], mentions: list[FilmMention]
+) -> Iterator[Claim]:
+    """A creator's possessive naming no title: the work is the film beside it, else the sentence's film."""
+    text = ctx.text
+    for name in names:
+        work = _POSSESSIVE_GENRE_ONLY.match(text[name.end: name.end + 60])
+        if work is None or (not work.group("qual").strip() and _BARE_WORK.match(work.group(0)[work.group(0).find(" "):])):
+            continue
+        if _is_cast_member(ctx, sentence, name):
+            continue
+        film = _beside(ctx, mentions, name.start, name.end + work.end())
+        if film is not None:
+            yield _director(ctx, sentence, name, film, "credit.possessive_genre")
+            continue
+        f, w, explicit = ctx.film_for(sentence, name.start)
+        if f is not None:
+            yield claim(ctx, sentence, film=f, film_written=w, field="director", value=name.name,
+                        confidence=0.65 if explicit else 0.55, extractor="credit.possessive_genre")
 
 
 def _named_by_director(

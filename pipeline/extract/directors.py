@@ -49,10 +49,16 @@ _SHARED_SURNAME = re.compile(r"(?<!\w)(?P<first>[A-Z][\w'’-]+)\s+(?:and|&)\s+$
 # "Corentin Abara-Mills, director of the 2026 sleeper hit X"; "Oona Ferrante, whose directorial debut X"
 _DIRECTOR_OF = re.compile(
     r"^\s*,\s*(?:(?:himself|herself|themselves|also|now)\s+)?(?:(?:the|a|an)\s+)?(?:[a-z]+\s+)?(?:writer-|co-)?director\s+of\b"
-    r"|^\s*,\s*whose\s+(?:(?:feature|directorial|first|second|third|previous|last|latest|new)\s+){1,2}"
-    r"(?:debut|feature|film|movie|outing|effort)\b"
-    r"|^\s+(?:(?:also|last|first|previously|once|then)\s+)?made\s+(?=it\b|(?:19|20)\d\d['’]s|the\s+(?:film|movie)\b|[A-Z\"“])"
+    r"|^\s*,\s*whose\s+(?:(?:19|20)\d\d\s+)?(?:(?:feature|directorial|first|second|third|previous|last|latest|new|"
+    r"cult|acclaimed|breakout|celebrated|beloved|little-seen|underrated)\s+){0,2}"
+    r"(?:debut|feature|film|movie|outing|effort|favou?rite|hit|classic|drama|comedy|thriller|documentary|western)\b"
+    r"|^\s*(?:,\s*who\s+)?(?:(?:also|last|first|previously|once|then)\s+)?made\s+"
+    r"(?=it\b|(?:the\s+)?(?:[a-z-]+\s+){0,3}(?:19|20)\d\d|the\s+(?:film|movie)\b|[A-Z\"“])"
+    r"|^\s*(?:,\s*who\s+)?(?:(?:also|last|first|previously|once|then)\s+)?co-directed\s+"
 )
+_WHOSE_TITLE = re.compile(r"^\s*,\s*whose\s+(?P<rest>(?:[\"“‘'])?[A-Z][^,;.]{0,60})")
+# "co-directed the studio's 2023 hit Pebble & Pine with Anika Sørvik": the partner co-directs that film
+_CO_DIRECTED_WITH = re.compile(r"\bco-?directed\b[^.;]{0,90}?\bwith\s+$", re.IGNORECASE)
 _DIRECTED_ADJ = re.compile(r"^(?:[-–](?:directed|helmed)\b|['’]s?\s+(?:feature\s+)?directorial\s+(?:debut|effort|follow-up|return))")
 _DIRECTORISH = re.compile(r"direct|dir\.|helm|filmmaker", re.IGNORECASE)
 _NEGATED = re.compile(
@@ -79,6 +85,12 @@ def director_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
         s, e = name.start - sentence.start, name.end - sentence.start
         before = text[max(0, s - 80): s]
         after = text[e: e + 90]
+        co_with = _CO_DIRECTED_WITH.search(before)
+        if co_with:
+            film = [m for m in ctx.films.within(sentence.start + max(0, s - 80) + co_with.start(), name.start, subjects_only=False)]
+            if film:
+                yield _claim(ctx, sentence, name, film[-1].film, film[-1].written, 0.75, "director.co_directed_with")
+                continue
         m_before = _BEFORE.search(before) or _CO_DIRECTOR.search(before)
         if m_before and not _NOT_FILM_DIRECTOR.search(before[: m_before.start()]):
             film = _film_before_role(ctx, sentence, sentence.start + max(0, s - 80) + m_before.start())
@@ -90,6 +102,11 @@ def director_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
             f, w, explicit = ctx.film_for(sentence, name.start)
             if f:
                 yield _claim(ctx, sentence, name, f, w, 0.8 if explicit else 0.65, "director.by")
+                # "directed by Cormac Delacroix-Nwosu, whose Brixham Tide (2019) ...": the director's own credit
+                whose = _WHOSE_TITLE.match(after)
+                if whose:
+                    for m in ctx.films.within(name.end + whose.start("rest"), name.end + whose.end(), subjects_only=False)[:1]:
+                        yield _claim(ctx, sentence, name, m.film, m.written, 0.65, "director.whose_credit")
                 shared = _SHARED_SURNAME.search(before)
                 if (
                     shared and shared.group("first").lower() not in NOT_NAME_WORDS and len(name.name.split()) == 2

@@ -25,13 +25,15 @@ TRIGGER = re.compile(
     r"set(?!\s+in\b)|(?:coming|come|comes|heads?|heading|headed)\s+to|comes?\s+out|(?:is|be|be\s+out|it['’]s)\s+out\s+(?:on|in)|dated?|set\s+(?:for|to\s+\w+)|"
     r"slated|scheduled|due\s+(?:out|in|on|for)|bows?|bowing|land(?:s|ing)?|launch\w*|stream\w*|available|"
     r"drops?|dropping|mov(?:e|ed|es|ing)|push(?:ed|es|ing)?|delay\w*|bump\w*|shift\w*|planned|postpon\w*|"
-    r"reschedul\w*|expected|screen(?:s|ed|ing)|playing|lands?|in\s+time\s+for)\b",
+    r"reschedul\w*|expected|screen(?:s|ed|ing)|playing|lands?|in\s+time\s+for|prepon\w*|advanc(?:e|ed|es|ing)|"
+    r"brought\s+forward|pulled\s+(?:forward|up)|moving\s+up|pencil(?:l)?ed|penciled|earmarked|eyeing|targeting|"
+    r"aiming\s+for|(?:,|\bis|\bwill\s+be|\bare)\s+out\s+(?:on|in|from)|street\s+date|on\s+sale|reissue\w*|re-?release\w*)\b",
     re.IGNORECASE,
 )
 # Triggers that also schedule courts, launches and shipments: they count only in a sentence that
 # names a film or speaks of one.
 _WEAK_TRIGGER = re.compile(
-    r"^(?:set|dated?|slated|scheduled|due|launch\w*|available|drops?|dropping|mov\w*|push\w*|delay\w*|bump\w*|"
+    r"^(?:prepon|advanc|brought|pulled|moving|pencil|earmark|eyeing|targeting|aiming|set|dated?|slated|scheduled|due|launch\w*|available|drops?|dropping|mov\w*|push\w*|delay\w*|bump\w*|"
     r"shift\w*|planned|postpon\w*|reschedul\w*|expected|land\w*|playing|in time for|releas\w*|arriv\w*|open\w*)",
     re.IGNORECASE,
 )
@@ -95,13 +97,15 @@ _CHAIN_STEP = re.compile(
     r"postpon\w*|reschedul\w*|brought\s+forward|prepon\w*|advanc\w*|pulled\s+(?:forward|up))\b",
     re.IGNORECASE,
 )
+_RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 # "Theatrical run (November) cancelled": a plan that was dropped.
 _CANCELLED_AFTER = re.compile(r"^[^.;,]{0,30}?\b(?:cancel(?:l)?ed|scrapped|abandoned|called\s+off|dropped)\b", re.IGNORECASE)
 # List lines: "- Moved to: 24 April" is superseded by a later "- Finally released: ..." / "- Now: 2027".
 _MOVED_LINE = re.compile(r"^\W*(?:mov|push|delay|shift|bump|reschedul|chang|postpon)\w*\b", re.IGNORECASE)
 _FINAL_LINE = re.compile(r"^\W*(?:now|finally|currently|new\s+date|latest|eventually)\b", re.IGNORECASE)
 _PREVIOUS_ANYWHERE = re.compile(
-    r"\b(?:original(?:ly)?|previous(?:ly)?|initial(?:ly)?|was\s+(?:\w+\s+)?(?:set|scheduled|slated|planned|dated|due)|"
+    r"\b(?:original(?:ly)?|previous(?:ly)?|initial(?:ly)?|vacat\w*|abandon\w*|gave\s+up|giv\w+\s+up|"
+    r"(?:was|were|had\s+been)\s+(?:originally\s+|first\s+)?(?:pencil(?:l)?ed|penciled|earmarked|targeted|eyed)|was\s+(?:\w+\s+)?(?:set|scheduled|slated|planned|dated|due)|"
     r"had\s+been\s+(?:set|scheduled|slated|planned|dated))\b",
     re.IGNORECASE,
 )
@@ -206,11 +210,26 @@ def _chain(claims: list[tuple[int, int, Claim]], text: str) -> list[Claim]:
     for i, (start, end, c) in enumerate(claims):
         if c.status == "current":
             for start2, _, c2 in claims[i + 1:]:
-                if c2.film == c.film and c2.region == c.region and _CHAIN_STEP.search(text[end:start2]):
+                if c2.film == c.film and c2.region == c.region and c2.status == "current" and _CHAIN_STEP.search(text[end:start2]):
                     c = replace(c, status="previous", extractor=c.extractor + "+chain")
                     break
         out.append(c)
     return out
+
+
+def _respectively(ctx: DocContext, sentence: Sentence, found: list[tuple[int, int, Claim]]) -> list[tuple[int, int, Claim]]:
+    """"A and B were set for X and Y respectively": the n-th date goes to the n-th film."""
+    if not _RESPECTIVELY.search(sentence.text) or len(found) < 2:
+        return found
+    films: list[tuple[str, str]] = []
+    first_date = sentence.start + found[0][0]
+    for m in ctx.films.within(sentence.start, first_date):
+        if m.film not in [f for f, _ in films]:
+            films.append((m.film, m.written))
+    if len(films) != len(found):
+        return found
+    return [(s, e, replace(c, film=f, film_written=w, extractor=c.extractor + "+respectively"))
+            for (s, e, c), (f, w) in zip(found, films)]
 
 
 def release_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
@@ -218,7 +237,7 @@ def release_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
     found: list[tuple[int, int, Claim]] = []
     for start, end, c in _release_claims(ctx, sentence):
         found.append((start, end, c))
-    yield from _chain(found, sentence.text)
+    yield from _chain(_respectively(ctx, sentence, found), sentence.text)
 
 
 def _release_claims(ctx: DocContext, sentence: Sentence) -> Iterator[tuple[int, int, Claim]]:
