@@ -95,9 +95,16 @@ class DocContext:
                 m = group[-1] if group is before else group[0]
                 return m.film, m.written, True
         topic = self.films.topic(sentence)
-        if any(m.film == topic for m in named):
-            # the only film at hand is bound to another clause ("the sequel to X", ", whose X"): the
-            # claim is about a film the text does not name here, so nobody gets it
+        modifiers = self.films.within(sentence.start, sentence.end, subjects_only=False)
+        installment = any(
+            m.modifier and _ANOTHER_INSTALLMENT.search(self.text[max(sentence.start, m.start - 20): m.start])
+            and re.match(r"\s+(?:movie|film|installment|instalment|entry|sequel)\b", self.text[m.end: m.end + 15])
+            for m in modifiers
+        )
+        if installment or any(m.film == topic for m in named) or any(m.film == topic and m.modifier for m in modifiers):
+            # the only film at hand is bound to another clause ("the sequel to X", ", whose X") or
+            # names a franchise ("the fourth Star Trek movie"): the claim is about a film the text
+            # does not name here, so nobody gets it
             return None, None, False
         return topic, topic, False
 
@@ -114,6 +121,13 @@ _REFERENCE_BEFORE = re.compile(
     r"(?:\b(?:sequel|follow-up|successor|prequel|remake|reboot|spin-?off|companion\s+piece)\s+to|\bremake\s+of|"
     r"\b(?:best\s+)?known\s+for|\bfresh\s+off|\bsince|\bafter|\blike|\bthan|\bunlike|\bsuch\s+as|\bincluding)"
     r"\s+(?:(?:the|his|her|their|its|a)\s+)?(?:(?:19|20)\d\d(?:['’]s)?\s+)?(?:[a-z][\w'’-]*\s+){0,3}$"
+)
+
+
+# "the fourth Star Trek movie", "the next Bond film": an installment the text does not name
+_ANOTHER_INSTALLMENT = re.compile(
+    r"\b(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|next|new|untitled|upcoming|latest)\s+$",
+    re.IGNORECASE,
 )
 
 

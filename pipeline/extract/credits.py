@@ -193,7 +193,9 @@ def _by_person(
             yield _director(ctx, sentence, sibling, film, "credit.by_person")
 
 
-_APPOSITION_GAP = re.compile(r"[\s,:;(–—-]*(?:(?:is|was)\s+)?(?:(?:a|an|the)\s+)?(?:[a-z][\w'’-]*\s+){0,3}")
+_APPOSITION_GAP = re.compile(
+    r"\s*[,:;(–—-][\s,:;(–—-]*(?:(?:a|an|the)\s+)?(?:[a-z][\w'’-]*\s+){0,3}|\s+(?:is|was)\s+(?:(?:a|an|the)\s+)?(?:[a-z][\w'’-]*\s+){0,3}"
+)
 
 
 def _beside(ctx: DocContext, mentions: list[FilmMention], phrase_start: int, phrase_end: int) -> FilmMention | None:
@@ -201,11 +203,11 @@ def _beside(ctx: DocContext, mentions: list[FilmMention], phrase_start: int, phr
     text = ctx.text
     before = [
         m for m in mentions
-        if m.end <= phrase_start and _APPOSITION_GAP.fullmatch(text[m.end: phrase_start])
+        if m.end <= phrase_start and not m.modifier and _APPOSITION_GAP.fullmatch(text[m.end: phrase_start])
     ]
     if before:
         return before[-1]
-    after = [m for m in mentions if m.start >= phrase_end and re.fullmatch(r"[\s,:;)–—-]*", text[phrase_end: m.start])]
+    after = [m for m in mentions if m.start >= phrase_end and not m.modifier and re.fullmatch(r"[\s,:;)–—-]*", text[phrase_end: m.start])]
     return after[0] if after else None
 
 

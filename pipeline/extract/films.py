@@ -83,7 +83,11 @@ _MODIFIER_RIGHT = re.compile(
     r"trilogy|director|producers?|team|characters?|world|writers?|creators?|installments?|fandom|fans|"
     r"movie series|film series|star\b)"
 )
-_MODIFIER_LEFT = re.compile(r"(?:\b(?:as|the third|the first|the second|the fourth|each new|every|another|a|new|previous)\s+)$")
+_MODIFIER_LEFT = re.compile(
+    r"(?:\b(?:as|the (?:first|second|third|fourth|fifth|sixth|next|new|latest|upcoming|untitled|original)|each new|every|"
+    r"another|a|new|previous)\s+)$",
+    re.IGNORECASE,
+)
 _MODIFIER_MOVIE = re.compile(r"^\s+(?:movie|film)\b")
 _PERSONLIKE_OK = re.compile(r"^(?:\s*\((?:19|20)\d\d\)|\s*\(dir\.|\s+(?:spinoff|spin-off|sequel|prequel|franchise|movies|films)\b)")
 # Shapes only titles have: "John Wick: Chapter 3", "X – Subtitle" inside prose, "John Wick 3".
