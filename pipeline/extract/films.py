@@ -203,6 +203,14 @@ def _looks_like_acronym(letters: str) -> bool:
     return sum(1 for c in letters if c in "AEIOUY") / max(1, len(letters)) < 0.25
 
 
+# "Thistledown Films", "Larkspur Pictures": the bare first word names the company later ("Thistledown moved it")
+_COMPANY = re.compile(
+    r"\b([A-Z][\w'’-]+)\s+(?:Films|Pictures|Studios|Entertainment|Distribution|Media|Releasing|Productions|Animation|"
+    r"Features|Cinemas|Classics)\b"
+)
+_DEMONYM = re.compile(r"[A-Z][a-z]+(?:ish|ese|ian|ean|an|ic|i)|[A-Z][a-z]+-(?:born|based|language)")
+
+
 def _discover(
     text: str, title: str | None, people: frozenset[str], emphasis: Sequence[str] = (), *, prose: bool = True
 ) -> list[str]:
@@ -286,6 +294,8 @@ def _discover(
             if (span.casefold() in people or is_name(span)) and not _PERSONLIKE_OK.match(right):
                 continue  # "Keanu Reeves stars" is a person; "John Wick (dir. ...)" is a film
             found.append(span)
+    companies = {m.group(1) for m in _COMPANY.finditer(text)}
+    found = [f for f in found if f not in companies and not _DEMONYM.fullmatch(f)]
     # list pages: a short title-case line whose next line carries a film's facts ("- Director: X")
     for line in re.finditer(r"[^\n]+", text):
         heading = _HEADING_PREFIX.sub("", line.group(0)).strip()
@@ -472,7 +482,10 @@ def _match_titles(
         resolved, watched, variant = hit
         if written.islower() and not variant.islower():
             continue  # "a ballerina" is not BALLERINA
-        if written.casefold() in COMMON_WORD_TITLES and not _marked_as_title(text, match.start(), match.end(), written, emphasis):
+        if written.casefold() in COMMON_WORD_TITLES and (
+            (written.isupper() and not variant.isupper() and len(written) > 1)  # "US theaters" is not the film Us
+            or not _marked_as_title(text, match.start(), match.end(), written, emphasis)
+        ):
             continue  # "It is rare...", "Us regulars": the word, not the film
         if _BLOCK_AFTER.match(text[match.end(): match.end() + 12]) and not written[-1:].isdigit():
             continue  # "Ballerina 2", "John Wick: Chapter 3" are other films

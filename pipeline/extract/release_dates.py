@@ -27,7 +27,7 @@ TRIGGER = re.compile(
     r"drops?|dropping|mov(?:e|ed|es|ing)|push(?:ed|es|ing)?|delay\w*|bump\w*|shift\w*|planned|postpon\w*|"
     r"reschedul\w*|expected|screen(?:s|ed|ing)|playing|lands?|in\s+time\s+for|prepon\w*|advanc(?:e|ed|es|ing)|"
     r"brought\s+forward|pulled\s+(?:forward|up)|moving\s+up|pencil(?:l)?ed|penciled|earmarked|eyeing|targeting|"
-    r"aiming\s+for|(?:,|\bis|\bwill\s+be|\bare)\s+out\s+(?:on|in|from)|street\s+date|on\s+sale|reissue\w*|re-?release\w*)\b",
+    r"aiming\s+for|(?:,|\bis|\bwill\s+be|\bare)\s+out\s+(?:on|in|from)|street\s+date|reissue\w*|re-?release\w*)\b",
     re.IGNORECASE,
 )
 # Triggers that also schedule courts, launches and shipments: they count only in a sentence that
@@ -97,6 +97,10 @@ _CHAIN_STEP = re.compile(
     r"postpon\w*|reschedul\w*|brought\s+forward|prepon\w*|advanc\w*|pulled\s+(?:forward|up))\b",
     re.IGNORECASE,
 )
+_RELEASE_OF = re.compile(
+    r"^\s*(?:,\s*)?(?:for\s+)?(?:the\s+)?(?:(?:[A-Z][\w.]*|UK|US|and|wide|global|worldwide|theatrical|digital|"
+    r"streaming|limited|domestic|international|cinema|world)\s+){0,5}(?:opening|release|premiere|debut|bow|launch|rollout)\s+of\s+"
+)
 _RESPECTIVELY = re.compile(r"\brespectively\b", re.IGNORECASE)
 # "Theatrical run (November) cancelled": a plan that was dropped.
 _CANCELLED_AFTER = re.compile(r"^[^.;,]{0,30}?\b(?:cancel(?:l)?ed|scrapped|abandoned|called\s+off|dropped)\b", re.IGNORECASE)
@@ -105,7 +109,7 @@ _MOVED_LINE = re.compile(r"^\W*(?:mov|push|delay|shift|bump|reschedul|chang|post
 _FINAL_LINE = re.compile(r"^\W*(?:now|finally|currently|new\s+date|latest|eventually)\b", re.IGNORECASE)
 _PREVIOUS_ANYWHERE = re.compile(
     r"\b(?:original(?:ly)?|previous(?:ly)?|initial(?:ly)?|vacat\w*|abandon\w*|gave\s+up|giv\w+\s+up|"
-    r"(?:was|were|had\s+been)\s+(?:originally\s+|first\s+)?(?:pencil(?:l)?ed|penciled|earmarked|targeted|eyed)|was\s+(?:\w+\s+)?(?:set|scheduled|slated|planned|dated|due)|"
+    r"(?:was|were|had\s+been|had)\s+(?:originally\s+|first\s+)?(?:pencil(?:l)?ed|penciled|earmarked|targeted|eyed|dated|set|slated)|(?:was|were)\s+(?:\w+\s+)?(?:set|scheduled|slated|planned|dated|due)|"
     r"had\s+been\s+(?:set|scheduled|slated|planned|dated))\b",
     re.IGNORECASE,
 )
@@ -281,9 +285,16 @@ def _release_claims(ctx: DocContext, sentence: Sentence) -> Iterator[tuple[int, 
         ):
             base = sentence.start + left_start
             between = ctx.films.within(base + negs_left[0].end(), base + triggers_left[-1].start())
-            if not between:  # "The trailer for Twisters, which hits theaters ...": Twisters is released
+            relative = re.search(r",\s*(?:which|that)\b|\bwhich\b", ctx.text[base + negs_left[0].end(): base + triggers_left[-1].start()])
+            if not (between and relative):  # "The trailer for Twisters, which hits theaters ...": Twisters is released
                 continue
-        film, written, explicit = ctx.film_for(sentence, sentence.start + d.start)
+        of_film = _RELEASE_OF.match(text[d.end: d.end + 80])
+        following = ctx.films.within(sentence.start + d.end + of_film.end(), sentence.end) if of_film else []
+        if following and following[0].start == sentence.start + d.end + of_film.end():  # type: ignore[union-attr]
+            # "the July 31 opening of Kite Season", "set 19 June for the UK release of Harrow Lane"
+            film, written, explicit = following[0].film, following[0].written, True
+        else:
+            film, written, explicit = ctx.film_for(sentence, sentence.start + d.start)
         if film is None:
             continue
         nearest = triggers_left[-1] if triggers_left else trigger_right
