@@ -55,7 +55,7 @@ sir dame mr mrs ms dr doctor professor
 # Leading role nouns are stripped from a run ("Writer Shay Hatten" -> "Shay Hatten").
 _ROLE_PREFIX = re.compile(
     r"^(?:(?:(?:Writer|Actor|Director)-(?:director|writer|producer)|Writer|Director|Producer|Actor|Actress|Co-star|Costar|Filmmaker|Screenwriter|Creator|"
-    r"Showrunner|Composer|Executive|CEO|Chairman|President|Newcomers?|Veterans?|Singer|Rapper|Comedian|Producers?|Stars?|"
+    r"Showrunner|Composer|Executive|CEO|Chairman|President|Newcomers?|Veterans?|Singer|Rapper|Comedian|Producers?|"
     r"Author|Novelist|Model|Legend|Icon|Dr|Mr|Mrs|Ms|Sir|Dame)\.?\s+)+"
 )
 
