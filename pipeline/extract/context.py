@@ -87,6 +87,13 @@ class DocContext:
         """
         named = self.films.within(sentence.start, sentence.end)
         mentions = [m for m in named if not _bound_elsewhere(self.text, sentence, m, pos)]
+        # "Kettle Black, ..., starring A and B; and Peregrine Hall, ...": a semicolon ends a film's clause
+        clause_start = self.text.rfind(";", sentence.start, pos) + 1 or sentence.start
+        clause_end = self.text.find(";", pos, sentence.end)
+        clause_end = sentence.end if clause_end < 0 else clause_end
+        in_clause = [m for m in mentions if clause_start <= m.start and m.end <= clause_end]
+        if in_clause:
+            mentions = in_clause
         before = [m for m in mentions if m.end <= pos]
         after = [m for m in mentions if m.start >= pos]
         order: list[list[FilmMention]] = [after, before] if prefer_after else [before, after]
@@ -136,6 +143,10 @@ def _bound_elsewhere(text: str, sentence: Sentence, m: FilmMention, pos: int) ->
     rel_start, rel_end, rel_pos = m.start - sentence.start, m.end - sentence.start, pos - sentence.start
     for aside in _ASIDE.finditer(sentence.text):
         if aside.start() <= rel_start and rel_end <= aside.end() and not aside.start() <= rel_pos <= aside.end():
+            # a ", which ..." clause may run past the next comma: it binds its titles only against
+            # claims made before it
+            if aside.group(0).lstrip(", ").startswith(("which", "where")) and rel_pos > aside.end():
+                continue
             return True
     if _REFERENCE_BEFORE.search(sentence.text[max(0, rel_start - 60): rel_start]):
         return not (rel_end <= rel_pos <= rel_end + 3)
