@@ -25,13 +25,14 @@ from pipeline.model import WatchFilm
 
 _SMALL = r"(?:of|the|a|an|and|in|on|at|to|for|or|vs\.?|x|with|from|de|la|le|des|du|von|is|my|your|no)"
 _TWORD = r"(?:[A-Z0-9][\w'’&!?.-]*\w|[A-Z0-9])"
-_JOIN = _SMALL.replace("and|", "")
+_JOIN = _SMALL.replace("and|", "").replace("(?:", "(?:&|", 1)
+_SP = r"[^\S\n]"  # a title never spans a line (or paragraph) break
 TITLE_CASE_RE = re.compile(
-    rf"(?<!\w)(?<!\w['’]){_TWORD}(?:\s+(?:{_JOIN}\s+)*{_TWORD})*(?:\s*[:–—]\s*{_TWORD}(?:\s+(?:{_JOIN}\s+)*{_TWORD})*){{0,2}}"
-    rf"|(?<!\w)(?<!\w['’]){_TWORD}(?:\s+{_TWORD})*\s+-\s+{_TWORD}(?:\s+{_TWORD})*"
+    rf"(?<!\w)(?<!\w['’]){_TWORD}(?:{_SP}+(?:{_JOIN}{_SP}+)*{_TWORD})*(?:{_SP}*[:–—]{_SP}*{_TWORD}(?:{_SP}+(?:{_JOIN}{_SP}+)*{_TWORD})*){{0,2}}"
+    rf"|(?<!\w)(?<!\w['’]){_TWORD}(?:{_SP}+{_TWORD})*{_SP}+-{_SP}+{_TWORD}(?:{_SP}+{_TWORD})*"
 )
-_CAPS_WORD = r"[A-Z0-9][A-Z0-9'’&.!?]*[A-Z0-9!?]|[A-Z0-9]"
-ALL_CAPS_RE = re.compile(rf"(?<!\w)(?<!\w['’])(?:{_CAPS_WORD})(?:(?:\s+|\s*[:–—-]+\s*)(?:{_CAPS_WORD}))*(?![\w])")
+_CAPS_WORD = r"[A-Z0-9][A-Z0-9'’&.!?]*[A-Z0-9!?]|[A-Z0-9]|&"
+ALL_CAPS_RE = re.compile(rf"(?<!\w)(?<!\w['’])(?:{_CAPS_WORD})(?:(?:{_SP}+|{_SP}*[:–—-]+{_SP}*)(?:{_CAPS_WORD}))*(?![\w])")
 QUOTED_RE = re.compile(r"(?:(?<!\w)[\"“‘']|(?<=\w[\"“]))(?P<t>[A-Z0-9][^\"“”‘’\n]{0,70}?[\w!?)])[\"”’'](?!\w)")
 
 # Publications are italicised like films are.
@@ -270,7 +271,7 @@ def _discover(
                 continue
             if not words or all(w.lower().strip(".,!?'’") in NOT_NAME_WORDS for w in words):
                 continue
-            if span.isupper() or re.search(r"\b[A-Z]{2,}[A-Z0-9]*\b", span):
+            if span.isupper() or re.search(r"\b(?![IVX]+\b)[A-Z]{2,}[A-Z0-9]*\b", span):
                 continue  # ALL-CAPS titles are found above
             left = source[max(0, m.start() - 40): m.start()]
             right = source[m.end(): m.end() + 50]
@@ -342,12 +343,17 @@ _PERSON_CUE_BEFORE = re.compile(
     r"with|opposite|alongside|starring|stars|and|played\s+by|voiced\s+by|from)\s+|[A-Z][a-z]+\s+)$"
 )
 _NAMELIKE_TITLE_LEFT = re.compile(
-    rf"\b(?:into|film|movie|drama|comedy|thriller|documentary|western|mystery|musical|release\s+of|premiere\s+of|"
+    rf"(?:\b(?:pushed|moved|bumped|brought|pulled)\s+(?:back|up|forward)\s+|\b(?:went\s+to|brings|was|topped\s+by)\s+|"
+    rf"\w['’]s?\s+)$|\b(?:into|film|movie|drama|comedy|thriller|documentary|western|mystery|musical|release\s+of|premiere\s+of|"
     rf"screening\s+of|cast\s+of|sequel\s+to|review:?|watch|{_GENRE_NOUN})\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _NAMELIKE_TITLE_RIGHT = re.compile(
-    r"^(?:\s*\((?:19|20)\d\d\)|\s+(?:opens|opened|arrives|arrived|hits|premieres|premiered|debuts|debuted|bows|"
+    rf"^(?:\s*,\s*(?:the|a|an|his|her|their)\s+(?:[\w'’-]+\s+){{0,3}}(?:{_GENRE_NOUN}|latest|newest|debut)\b"
+    rf"|\s*,\s*[A-Z][\w-]*(?:\s+[A-Z][\w'’-]*)*['’]s?\s+(?:[\w'’-]+\s+){{0,3}}{_GENRE_NOUN}\b"
+    r"|\s+(?:topped|tops|led|leads|came\s+(?:first|second|third|fourth|fifth)|shifted|shifts|moved|moves|slips|slipped|"
+    r"was\s+pushed|is\s+pushed|now\s+(?:opens|lands|arrives)|gets|got)\b"
+    r"|\s*\((?:19|20)\d\d\)|\s+(?:opens|opened|arrives|arrived|hits|premieres|premiered|debuts|debuted|bows|"
     r"lands|follows|tells|centres|centers|is\s+set|was\s+set|is\s+due|has\s+been\s+(?:pushed|moved|delayed|dated)|"
     r"will\s+(?:open|arrive|premiere|debut|hit|stream)|takes\s+its\s+time|stars\s+[A-Z])|['’]s\s+(?:release|premiere|"
     r"opening|trailer|cast|director|box))"
