@@ -344,7 +344,7 @@ _PERSON_CUE_BEFORE = re.compile(
 )
 _NAMELIKE_TITLE_LEFT = re.compile(
     rf"(?:\b(?:pushed|moved|bumped|brought|pulled)\s+(?:back|up|forward)\s+|\b(?:went\s+to|brings|was|topped\s+by)\s+|"
-    rf"\w['’]s?\s+)$|\b(?:into|film|movie|drama|comedy|thriller|documentary|western|mystery|musical|release\s+of|premiere\s+of|"
+    rf"(?:^|[^\w\s]\s*|\b[a-z]+\s+)[A-Z][\w-]+['’]s?\s+)$|\b(?:into|film|movie|drama|comedy|thriller|documentary|western|mystery|musical|release\s+of|premiere\s+of|"
     rf"screening\s+of|cast\s+of|sequel\s+to|review:?|watch|{_GENRE_NOUN})\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
@@ -384,6 +384,8 @@ def _prose_title(source: str, start: int, span: str, left: str, right: str) -> b
     words = span.split()
     if len(words) < 2 or len(words) > 7 or _INSTITUTION.search(span) or words[-1].lower() in _NEWS_NOUNS:
         return False
+    if len(words[-1]) == 1 and source[start + len(span): start + len(span) + 1] == ".":
+        return False  # "Captain James T. Kirk": an initial, so a name
     line_start = source.rfind("\n", 0, start) + 1
     line_end = source.find("\n", start)
     line = source[line_start: line_end if line_end >= 0 else len(source)]
