@@ -374,6 +374,36 @@ _NEWS_NOUNS = frozenset(
 _SENTENCE_START = re.compile(r"(?:^|[.!?][\"”’')]*\s+|\n\s*(?:[-•*]\s*)?)$")
 
 
+def _whole_word_positions(source: str, word: str) -> list[int]:
+    """Where `word` occurs in `source` as a whole word (str.find: no regex compiled per title)."""
+    out = []
+    at = source.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or not (source[at - 1].isalnum() or source[at - 1] in "-_")) and (
+            end >= len(source) or not (source[end].isalnum() or source[end] in "-_")
+        ):
+            out.append(at)
+        at = source.find(word, at + 1)
+    return out
+
+
+def _starts_sentence(source: str, pos: int) -> bool:
+    """Whether `pos` opens a sentence, a line or a bullet (where every word is capitalised anyway)."""
+    j = pos - 1
+    while j >= 0 and source[j] in " \t\u00a0":
+        j -= 1
+    if j >= 0 and source[j] in "•*-":  # a bullet opens its line
+        k = j - 1
+        while k >= 0 and source[k] in " \t\u00a0":
+            k -= 1
+        if k < 0 or source[k] == "\n":
+            return True
+    while j >= 0 and source[j] in "\"”’')]":
+        j -= 1
+    return j < 0 or source[j] in "\n.!?"
+
+
 def _prose_title(source: str, start: int, span: str, left: str, right: str) -> bool:
     """A capitalised run inside a sentence that film words surround, and that no person cue claims.
 
@@ -389,9 +419,8 @@ def _prose_title(source: str, start: int, span: str, left: str, right: str) -> b
     line_start = source.rfind("\n", 0, start) + 1
     line_end = source.find("\n", start)
     line = source[line_start: line_end if line_end >= 0 else len(source)]
-    sentence_start = bool(_SENTENCE_START.search(source[line_start:start]))
-    occurrences = [m.start() for m in re.finditer(rf"(?<!\w){re.escape(span)}(?!\w)", source)]
-    if sentence_start and not any(not _SENTENCE_START.search(source[source.rfind("\n", 0, o) + 1: o]) for o in occurrences):
+    occurrences = _whole_word_positions(source, span)
+    if _starts_sentence(source, start) and all(_starts_sentence(source, o) for o in occurrences):
         return False
     for o in occurrences:
         after = source[o + len(span): o + len(span) + 40]
@@ -400,7 +429,8 @@ def _prose_title(source: str, start: int, span: str, left: str, right: str) -> b
             return False
     if is_name(span):
         surname = words[-1]
-        if re.search(rf"(?<![\w-]){re.escape(surname)}(?![\w-])", source.replace(span, "")):
+        inside = {o + len(span) - len(surname) for o in occurrences}
+        if any(p not in inside for p in _whole_word_positions(source, surname)):
             return False  # a person is named again by surname; a title is repeated whole
         # a run shaped like a name ("Marrow Creek", "Sable Ingersoll") needs film words right beside it
         return any(
