@@ -43,7 +43,7 @@ def extract_claims(document: Document, watchlist: Sequence[WatchFilm] = ()) -> l
     text = document.text or ""
     english = not document.language or document.language.lower().startswith("en")
     if text.strip() and english and _worth_reading(text, watchlist):
-        ctx = build_context(document, watchlist)
+        ctx = build_context(document, watchlist, film_page=_film_page(text))
         if ctx.films.mentions:
             for sentence in ctx.sentences:
                 claims.extend(release_claims(ctx, sentence))
@@ -66,6 +66,17 @@ def _film_years(text: str, mentions: Sequence[FilmMention]) -> dict[str, int]:
         if hit:
             seen.setdefault(m.film, set()).add(int(hit.group(1)))
     return {film: years.pop() for film, years in seen.items() if len(years) == 1}
+
+
+def _film_page(text: str) -> bool:
+    """Whether the text is about films: a film word per 50 words (at least 2, at most 8 needed)."""
+    needed = min(8, max(2, len(text) // 300))
+    count = 0
+    for _ in _FILMISH.finditer(text[:60_000].lower()):
+        count += 1
+        if count >= needed:
+            return True
+    return False
 
 
 def _worth_reading(text: str, watchlist: Sequence[WatchFilm]) -> bool:

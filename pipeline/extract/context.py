@@ -41,6 +41,7 @@ class DocContext:
     anchor: date | None
     day_first: bool = False
     year_marks: tuple[tuple[int, int], ...] = ()
+    film_page: bool = True  # the text is about films: credits of unwatched titles are read only then
 
     def year_before(self, pos: int) -> int | None:
         """The last year (1900-2099) the text wrote before `pos`, to place "June 6" without one."""
@@ -153,7 +154,7 @@ def _bound_elsewhere(text: str, sentence: Sentence, m: FilmMention, pos: int) ->
     return False
 
 
-def build_context(document: Document, watchlist: Sequence[WatchFilm] = ()) -> DocContext:
+def build_context(document: Document, watchlist: Sequence[WatchFilm] = (), *, film_page: bool = True) -> DocContext:
     """Split, index films and people, find authors: everything rules share."""
     text = document.text or ""
     sentences = tuple(split_sentences(text))
@@ -161,7 +162,9 @@ def build_context(document: Document, watchlist: Sequence[WatchFilm] = ()) -> Do
     authors |= set(_structured_authors(document.structured))
     all_names = find_names(text)
     people = frozenset(n.name.casefold() for n in all_names)
-    films = find_films(text, sentences, watchlist, title=document.title, people=people, emphasis=document.emphasis)
+    films = find_films(
+        text, sentences, watchlist, title=document.title, people=people, emphasis=document.emphasis, film_page=film_page
+    )
     author_keys = frozenset(a.casefold() for a in authors if a)
     full_names = [n.name for n in all_names if n.name.casefold() not in author_keys]
     return DocContext(
@@ -176,6 +179,7 @@ def build_context(document: Document, watchlist: Sequence[WatchFilm] = ()) -> Do
         anchor=document.published or document.updated,
         day_first=day_first_language(document.language),
         year_marks=tuple((m.start(), int(m.group(0))) for m in _YEAR.finditer(text)),
+        film_page=film_page,
     )
 
 

@@ -62,11 +62,17 @@ def credit_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
     mentions = ctx.films.within(sentence.start, sentence.end, subjects_only=False)
     if not mentions:
         return
+    if not ctx.film_page:
+        # "1990's Unison", "Braun's Ithaca Holdings": on a page that is not about films, a year or a
+        # possessive before a capitalised name credits an album or a company; only watched titles count
+        mentions = [m for m in mentions if m.watched]
+        if not mentions:
+            return
     names = ctx.names_in(sentence)
     for m in mentions:
         yield from _year_credit(ctx, sentence, m)
         for name in names:
-            if name.end > m.start or name.end < m.start - 80:
+            if name.end > m.start or name.end < m.start - 80 or _not_a_film_work(ctx, sentence, m):
                 continue
             gap = text[name.end: m.start]
             work = _POSSESSIVE_WORK.match(gap)
@@ -80,8 +86,23 @@ def credit_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
     yield from _by_person(ctx, sentence, names, mentions)
 
 
+# "her first album, 1990's Unison", "a reality series called X's Big Life": works that are not films
+NON_FILM_WORK = re.compile(
+    r"\b(?:albums?|singles?|songs?|records?|EPs?|mixtapes?|novels?|books?|memoirs?|series|shows?|sitcoms?|"
+    r"seasons?|episodes?|games?|video\s+games?|tours?|podcasts?|plays?|operas?|paintings?|exhibitions?|apps?|"
+    r"phones?|consoles?|devices?|products?|companies|company|firms?|brands?)\b[^.;:]{0,40}$",
+    re.IGNORECASE,
+)
+
+
+def _not_a_film_work(ctx: DocContext, sentence: Sentence, m: FilmMention) -> bool:
+    return not m.watched and bool(NON_FILM_WORK.search(ctx.text[max(sentence.start, m.start - 50): m.start]))
+
+
 def _year_credit(ctx: DocContext, sentence: Sentence, m: FilmMention) -> Iterator[Claim]:
     text = ctx.text
+    if _not_a_film_work(ctx, sentence, m):
+        return
     before = YEAR_BEFORE_TITLE.search(text[max(sentence.start, m.start - 70): m.start])
     after = _YEAR_AFTER_TITLE.match(text[m.end: m.end + 12])
     hit = before or after

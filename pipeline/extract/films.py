@@ -448,8 +448,13 @@ def find_films(
     title: str | None = None,
     people: frozenset[str] = frozenset(),
     emphasis: Sequence[str] = (),
+    film_page: bool = True,
 ) -> FilmIndex:
-    """Index every film mention in `text` (watch-list titles first, then discovered ones)."""
+    """Index every film mention in `text` (watch-list titles first, then discovered ones).
+
+    `film_page` False (a page that only mentions films in passing) keeps discovery to titles with
+    film words right beside them.
+    """
     patterns: list[tuple[str, str, bool]] = []  # (variant, resolved title, watched)
     for film in watchlist:
         for v in title_variants(film):
@@ -458,7 +463,7 @@ def find_films(
     discovered: dict[str, list[str]] = {}
     # Without a watch-list, capitalised runs in film sentences are the only way to find titles;
     # with one, the analyst named the films that matter and weaker guesses only steal their claims.
-    for t in _discover(text, title, people, emphasis, prose=not watchlist):
+    for t in _discover(text, title, people, emphasis, prose=not watchlist and film_page):
         k = film_key(t)
         if k and k not in watched_keys and not any(f" {w} " in f" {k} " for w in watched_keys):
             discovered.setdefault(k, []).append(t)
