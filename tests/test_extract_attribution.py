@@ -63,6 +63,26 @@ CASES = [
      {("Moth Season", "release_date", "2026-08-14", "current")}),
     ("The theatrical run (November 2026) was cancelled; Glimmer streams from December 4, 2026.", "Glimmer",
      {("Glimmer", "release_date", "2026-11", "previous"), ("Glimmer", "release_date", "2026-12-04", "current")}, set()),
+    ("Red Larch and Tidy Ghosts were set for May 1, 2026 and May 15, 2026 respectively.", "Red Larch,Tidy Ghosts",
+     {("Red Larch", "release_date", "2026-05-01", "previous"), ("Tidy Ghosts", "release_date", "2026-05-15", "previous")},
+     {("Red Larch", "release_date", "2026-05-15", "previous")}),
+    ("Orla Films pushed Fen Light to June 12, 2026 to dodge the June 5, 2026 opening of Brass Kites.",
+     "Fen Light,Brass Kites",
+     {("Fen Light", "release_date", "2026-06-12", "current"), ("Brass Kites", "release_date", "2026-06-05", "current")},
+     {("Fen Light", "release_date", "2026-06-05", "current")}),
+    # dates that are not release dates
+    ("TORONTO, March 3 — Fen Light will open on May 8, 2027.", "Fen Light",
+     {("Fen Light", "release_date", "2027-05-08", "current")}, {("Fen Light", "release_date", "2027-03-03", "current")}),
+    ("A first teaser for Fen Light is expected on March 2, 2026.", "Fen Light", set(),
+     {("Fen Light", "release_date", "2026-03-02", "current")}),
+    ("Tickets for Fen Light go on sale Wed 11 Mar 2026.", "Fen Light", set(),
+     {("Fen Light", "release_date", "2026-03-11", "current")}),
+    # an everyday word in capitals is not the film; a studio's bare name is not a film
+    ("Marsh Hollow opens in US theaters on April 17, 2026.", "Marsh Hollow,Us", set(),
+     {("Us", "release_date", "2026-04-17", "current")}),
+    # an album is no film credit
+    ("Her second album, 2019's Night Swimming, went gold; the film Marsh Hollow opens May 8, 2026.", "",
+     set(), {("Night Swimming", "release_date", "2019", "current")}),
 ]
 
 

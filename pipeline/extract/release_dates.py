@@ -175,10 +175,16 @@ def _is_previous(left: str) -> bool:
     return not _BACK_TO_CURRENT.search(between) and "," not in between and "which" not in between
 
 
+_DATELINE_BEFORE = re.compile(r"^\s*(?:[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+)*(?:,\s*[A-Z][\w.]*)?\s*[,(]?\s*)?$")
+_DATELINE_AFTER = re.compile(r"^\s*(?:,\s*(?:19|20)\d\d\s*)?\)?\s*(?:\((?:[A-Z]+|Reuters|AP|AFP)\)\s*)?(?:[—–]|--?|/)\s")
+
+
 def _skip_mention(sentence: Sentence, d: DateMention) -> bool:
     """Dates that are identifiers or spans, not release statements ("(2014)", "2019's Parasite")."""
     before = sentence.text[: d.start]
     after = sentence.text[d.end:]
+    if _DATELINE_BEFORE.match(before) and _DATELINE_AFTER.match(after):
+        return True  # "TORONTO, March 3 — ...": where and when the story was filed
     if d.form == "year":
         if re.search(r"\(\s*$", before) and re.match(r"\s*\)", after):
             return True
@@ -208,8 +214,18 @@ def _superseded_below(ctx: DocContext, sentence: Sentence) -> bool:
     )
 
 
+_COORDINATED = re.compile(r"^\s*(?:,\s*)?(?:and|or|&|,)\s*(?:(?:on|for|in)\s+)?$")
+
+
 def _chain(claims: list[tuple[int, int, Claim]], text: str) -> list[Claim]:
-    """Within one sentence, every date of a film that a later date of the same film replaced is previous."""
+    """Within one sentence, every date of a film that a later date of the same film replaced is previous.
+
+    Dates joined by "and" share their status ("were set for September 4 and September 18").
+    """
+    for i in range(1, len(claims)):
+        (_, end0, c0), (start1, end1, c1) = claims[i - 1], claims[i]
+        if c0.status == "previous" and c1.status == "current" and _COORDINATED.match(text[end0:start1]):
+            claims[i] = (start1, end1, replace(c1, status="previous"))
     out = []
     for i, (start, end, c) in enumerate(claims):
         if c.status == "current":
