@@ -56,8 +56,18 @@ _STRONG_LEFT = re.compile(
     r"directed|directing|helmed|helming|to direct|will direct|stars in|star in|starred in|starring in|appears in|"
     r"appearance in|role in|seen in|scenes for|events of|plot of|sequel to|follow-up to|"
     r"returns? for|premiere of|screening of|release for|moved|moves|pushed|pushes|dated|dates|delayed|delays|"
-    r"shifted|bumped|slated|has set|released|releases|debuted|opened)\s+(?:the\s+(?=[A-Z][a-z]+\s+[A-Z]))?)$"
+    r"shifted|bumped|slated|has set|released|releases|debuted|opened|comedy|drama|western|horror|musical|romance|"
+    r"noir|epic|animated|actioner|mystery|fantasy|(?:pushed|moved|bumped|brought|pulled)\s+(?:back|up|forward))"
+    r"\s+(?:the\s+(?=[A-Z][a-z]+\s+[A-Z]))?)$"
 )
+# Verbs that move a film, not a person: a name-shaped run right after them is a title ("pushed Thornfield Rising")
+_MOVED_LEFT = re.compile(
+    r"\b(?:moved|moves|pushed|pushes|dated|dates|delayed|delays|shifted|bumped|slated|has set|released|releases|"
+    r"debuted|opened|release date for|release of|premiere of|screening of|(?:pushed|moved|bumped|brought|pulled)\s+"
+    r"(?:back|up|forward))\s+$"
+)
+# "Bellwether has pushed X", "Orla has dated X": the one who moves a film is its studio
+_STUDIO_ACTS = re.compile(r"^\s+has\s+(?:pushed|moved|dated|set|delayed|bumped|shifted|slated|acquired|bought)\s+(?!back\b|up\b|to\b|from\b|forward\b)")
 # Credits name titles after a year or a creator's possessive: "2019's Low Tide", "the 2017 chamber
 # piece Harbourlight", "her previous feature, Borrowed Snow", "a documentary, The Fox Ledger".
 _GENRE_NOUN = (
@@ -290,11 +300,13 @@ def _discover(
             strong = _STRONG_LEFT.search(left) or _CREDIT_LEFT.search(left) or _STRONG_RIGHT.match(right) or _TITLE_SHAPE.search(span)
             if not strong:
                 if prose and _prose_title(source, m.start() + m.group(0).find(span), span, left, right):
-                    found.append(span)
+                    found.append(_before_person(span))
                 continue
-            if (span.casefold() in people or is_name(span)) and not _PERSONLIKE_OK.match(right):
-                continue  # "Keanu Reeves stars" is a person; "John Wick (dir. ...)" is a film
-            found.append(span)
+            if (span.casefold() in people or is_name(span)) and not (_PERSONLIKE_OK.match(right) or _MOVED_LEFT.search(left)):
+                continue  # "Keanu Reeves stars" is a person; "John Wick (dir. ...)" and "pushed Thornfield Rising" are films
+            if _INSTITUTION.search(span) or _STUDIO_ACTS.match(right):
+                continue  # "Foxglove Pictures", "Bellwether has pushed ...": studios
+            found.append(_before_person(span))
     companies = {m.group(1) for m in _COMPANY.finditer(text)}
     found = [f for f in found if f not in companies and not _DEMONYM.fullmatch(f)]
     # list pages: a short title-case line whose next line carries a film's facts ("- Director: X")
@@ -372,6 +384,14 @@ _NEWS_NOUNS = frozenset(
     "recap explained ending clip footage photos spoilers".split()
 )
 _SENTENCE_START = re.compile(r"(?:^|[.!?][\"”’')]*\s+|\n\s*(?:[-•*]\s*)?)$")
+
+
+def _before_person(span: str) -> str:
+    """"Pebble & Pine with Anika Sørvik" -> "Pebble & Pine": a title run that ran on into a person's name."""
+    m = re.search(r"\s+(?:with|by|from|for|and|featuring)\s+(?P<rest>.+)$", span)
+    if m and is_name(m.group("rest")):
+        return span[: m.start()]
+    return span
 
 
 def _whole_word_positions(source: str, word: str) -> list[int]:
