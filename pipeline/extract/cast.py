@@ -281,11 +281,11 @@ def cast_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
                     add(n, _character(inner), "cast.paren_character", n.end)
 
     for name, (n, character, rule, pos) in found.items():
-        film, written, explicit = ctx.film_for(sentence, pos, prefer_after=True)
+        film, written, explicit, how = ctx.film_for(sentence, pos, prefer_after=True)
         if film is None:
             continue
         yield claim(ctx, sentence, film=film, film_written=written, field="cast", value=name,
-                    character=character, confidence=0.8 if explicit else 0.65, extractor=rule)
+                    character=character, confidence=0.8 if explicit else 0.65, extractor=f"{rule}/{how}")
 
 
 def is_name_of_person(ctx: DocContext, text: str) -> bool:

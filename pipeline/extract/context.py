@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
 from pipeline.extract.dates import day_first_language
 from pipeline.extract.films import FilmIndex, FilmMention, find_films
@@ -25,6 +25,15 @@ _BYLINE = re.compile(
 _POSSESSIVE_END = re.compile(r"['’]s?$")
 _YEAR = re.compile(r"(?<![\d$£€])\b(?:19|20)\d\d\b")
 _SURNAME_TOKEN = re.compile(r"(?<!\w)(?<!\w['’])(?:(?:de|De|van|Van|von|Von|da|Da|di|Di|del|Del|la|La|le|Le)\s+)?[A-Z][\w'’-]+")
+
+
+class Attribution(NamedTuple):
+    """The film a claim is about, as written, whether the sentence names it, and the rule that chose it."""
+
+    film: str | None
+    written: str | None
+    explicit: bool
+    rule: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,11 +89,14 @@ class DocContext:
         end = self.text.find("\n", sentence.end)
         return self.text[start: end if end >= 0 else len(self.text)]
 
-    def film_for(self, sentence: Sentence, pos: int, *, prefer_after: bool = False) -> tuple[str | None, str | None, bool]:
-        """(film, as written, explicit) for a claim at `pos` in a sentence.
+    def film_for(self, sentence: Sentence, pos: int, *, prefer_after: bool = False) -> Attribution:
+        """Which film a claim at `pos` in a sentence is about, and the rule that decided it.
 
-        The nearest non-modifier mention before `pos` (or after it when `prefer_after`), else the
-        other side, else the paragraph's topic film (explicit False).
+        In order: a title of the claim's own clause (not one bound to a relative clause, an aside
+        or a reference such as "the sequel to X"), the nearest before `pos` (after it when
+        `prefer_after`), then the other side; else the topic: the heading the paragraph sits
+        under, the film the paragraph just named ("the film", "it"), or the page's film. When the
+        only film at hand is bound elsewhere, nobody gets the claim (film None).
         """
         named = self.films.within(sentence.start, sentence.end)
         mentions = [m for m in named if not _bound_elsewhere(self.text, sentence, m, pos)]
@@ -101,8 +113,8 @@ class DocContext:
         for group in order:
             if group:
                 m = group[-1] if group is before else group[0]
-                return m.film, m.written, True
-        topic = self.films.topic(sentence)
+                return Attribution(m.film, m.written, True, "clause" if in_clause else "sentence")
+        topic, rule = self.films.topic_and_rule(sentence)
         modifiers = self.films.within(sentence.start, sentence.end, subjects_only=False)
         installment = any(
             m.modifier and _ANOTHER_INSTALLMENT.search(self.text[max(sentence.start, m.start - 20): m.start])
@@ -113,8 +125,8 @@ class DocContext:
             # the only film at hand is bound to another clause ("the sequel to X", ", whose X") or
             # names a franchise ("the fourth Star Trek movie"): the claim is about a film the text
             # does not name here, so nobody gets it
-            return None, None, False
-        return topic, topic, False
+            return Attribution(None, None, False, "bound")
+        return Attribution(topic, topic, False, rule)
 
 
 # A relative clause or an aside: ", whose Brixham Tide (2019) Harebell also distributed," binds the

@@ -163,10 +163,10 @@ def _possessive_without_title(
         if film is not None:
             yield _director(ctx, sentence, name, film, "credit.possessive_genre")
             continue
-        f, w, explicit = ctx.film_for(sentence, name.start)
+        f, w, explicit, how = ctx.film_for(sentence, name.start)
         if f is not None:
             yield claim(ctx, sentence, film=f, film_written=w, field="director", value=name.name,
-                        confidence=0.65 if explicit else 0.55, extractor="credit.possessive_genre")
+                        confidence=0.65 if explicit else 0.55, extractor=f"credit.possessive_genre/{how}")
 
 
 def _named_by_director(

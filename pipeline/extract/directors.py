@@ -87,9 +87,9 @@ def director_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
         after = text[e: e + 90]
         co_with = _CO_DIRECTED_WITH.search(before)
         if co_with:
-            film = [m for m in ctx.films.within(sentence.start + max(0, s - 80) + co_with.start(), name.start, subjects_only=False)]
-            if film:
-                yield _claim(ctx, sentence, name, film[-1].film, film[-1].written, 0.75, "director.co_directed_with")
+            partners = ctx.films.within(sentence.start + max(0, s - 80) + co_with.start(), name.start, subjects_only=False)
+            if partners:
+                yield _claim(ctx, sentence, name, partners[-1].film, partners[-1].written, 0.75, "director.co_directed_with")
                 continue
         m_before = _BEFORE.search(before) or _CO_DIRECTOR.search(before)
         if m_before and not _NOT_FILM_DIRECTOR.search(before[: m_before.start()]):
@@ -99,9 +99,9 @@ def director_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
                 continue
             if _NEGATED.search(after[:40]) and re.search(r"direct", after[:60]):
                 continue
-            f, w, explicit = ctx.film_for(sentence, name.start)
+            f, w, explicit, how = ctx.film_for(sentence, name.start)
             if f:
-                yield _claim(ctx, sentence, name, f, w, 0.8 if explicit else 0.65, "director.by")
+                yield _claim(ctx, sentence, name, f, w, 0.8 if explicit else 0.65, f"director.by/{how}")
                 # "directed by Cormac Delacroix-Nwosu, whose Brixham Tide (2019) ...": the director's own credit
                 whose = _WHOSE_TITLE.match(after)
                 if whose:
@@ -123,15 +123,15 @@ def director_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
                         yield _claim(ctx, sentence, name, m.film, m.written, 0.75, "director.by_list")
             continue
         if _DIRECTED_ADJ.match(after):  # "the Len Wiseman-directed film"
-            f, w, explicit = ctx.film_for(sentence, name.end, prefer_after=True)
+            f, w, explicit, how = ctx.film_for(sentence, name.end, prefer_after=True)
             if f:
-                yield _claim(ctx, sentence, name, f, w, 0.8 if explicit else 0.65, "director.directed_adj")
+                yield _claim(ctx, sentence, name, f, w, 0.8 if explicit else 0.65, f"director.directed_adj/{how}")
             continue
         m_of = _DIRECTOR_OF.match(after)
         if m_of and not _NEGATED.search(m_of.group(0)):
-            f, w, explicit = ctx.film_for(sentence, name.end + m_of.end(), prefer_after=True)
+            f, w, explicit, how = ctx.film_for(sentence, name.end + m_of.end(), prefer_after=True)
             if f:
-                yield _claim(ctx, sentence, name, f, w, 0.8 if explicit else 0.6, "director.of")
+                yield _claim(ctx, sentence, name, f, w, 0.8 if explicit else 0.6, f"director.of/{how}")
             continue
         m_after = _AFTER.match(after)
         if m_after:
@@ -139,9 +139,9 @@ def director_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
                 continue
             verb_end = name.end + m_after.end()
             # "X directs FILM" / "X directed FILM": the object after the verb comes first
-            f, w, explicit = ctx.film_for(sentence, verb_end, prefer_after=True)
+            f, w, explicit, how = ctx.film_for(sentence, verb_end, prefer_after=True)
             if f:
-                yield _claim(ctx, sentence, name, f, w, 0.8 if explicit else 0.6, "director.verb")
+                yield _claim(ctx, sentence, name, f, w, 0.8 if explicit else 0.6, f"director.verb/{how}")
 
 
 def _claim(ctx: DocContext, sentence: Sentence, name: NameSpan, film: str, written: str | None, conf: float, rule: str) -> Claim:

@@ -158,13 +158,18 @@ class FilmIndex:
         The page's main film when the paragraph has named it so far, else the film the paragraph
         named last before this sentence, else the main film.
         """
+        return self.topic_and_rule(sentence)[0]
+
+    def topic_and_rule(self, sentence: Sentence) -> tuple[str | None, str]:
+        """The topic film and the rule that chose it: "heading", "paragraph" (the film just named) or "page"."""
         earlier = [
             m for m in self.paragraph_mentions.get(sentence.paragraph, ()) if m.start < sentence.start
         ]
         main = self.sections.get(sentence.paragraph, self.main)
+        rule = "heading" if sentence.paragraph in self.sections else "page"
         if not earlier or any(m.film == main for m in earlier):
-            return main
-        return earlier[-1].film
+            return main, rule
+        return earlier[-1].film, "paragraph"
 
 
 def _display(written: str) -> str:
@@ -310,18 +315,18 @@ def _discover(
     companies = {m.group(1) for m in _COMPANY.finditer(text)}
     found = [f for f in found if f not in companies and not _DEMONYM.fullmatch(f)]
     # list pages: a short title-case line whose next line carries a film's facts ("- Director: X")
-    for line in re.finditer(r"[^\n]+", text):
-        heading = _HEADING_PREFIX.sub("", line.group(0)).strip()
-        heading = re.sub(r"(?:\s*\([^()]{1,30}\))+\s*$", "", heading)
-        words = heading.split()
+    for row in re.finditer(r"[^\n]+", text):
+        head = _HEADING_PREFIX.sub("", row.group(0)).strip()
+        head = re.sub(r"(?:\s*\([^()]{1,30}\))+\s*$", "", head)
+        words = head.split()
         if (
-            1 <= len(words) <= 7 and not heading.endswith((".", "!", "?", ":", ","))
+            1 <= len(words) <= 7 and not head.endswith((".", "!", "?", ":", ","))
             and all(w[:1].isupper() or w[:1].isdigit() or re.fullmatch(_SMALL, w) or w == "&" for w in words)
-            and words[0][:1].isupper() and not _LABEL_PREFIX.match(heading)
-            and FACT_LINE.match(_next_line(text, line.end() - 1))
+            and words[0][:1].isupper() and not _LABEL_PREFIX.match(head)
+            and FACT_LINE.match(_next_line(text, row.end() - 1))
             and not any(w.isdigit() or (w.isupper() and len(w) > 1) for w in words)
         ):
-            found.append(heading)
+            found.append(head)
     # "The first Inside Out" next to "Inside Out 2": the original of a numbered sequel
     for m in _ORIGINAL_OF.finditer(text):
         span = m.group("t")

@@ -11,7 +11,7 @@ import re
 from dataclasses import replace
 from typing import Iterator
 
-from pipeline.extract.context import DocContext, claim
+from pipeline.extract.context import Attribution, DocContext, claim
 from pipeline.extract.credits import credit_years
 from pipeline.extract.dates import DateMention, find_dates
 from pipeline.extract.sentences import Sentence
@@ -308,9 +308,10 @@ def _release_claims(ctx: DocContext, sentence: Sentence) -> Iterator[tuple[int, 
         following = ctx.films.within(sentence.start + d.end + of_film.end(), sentence.end) if of_film else []
         if following and following[0].start == sentence.start + d.end + of_film.end():  # type: ignore[union-attr]
             # "the July 31 opening of Kite Season", "set 19 June for the UK release of Harrow Lane"
-            film, written, explicit = following[0].film, following[0].written, True
+            attribution = Attribution(following[0].film, following[0].written, True, "release_of")
         else:
-            film, written, explicit = ctx.film_for(sentence, sentence.start + d.start)
+            attribution = ctx.film_for(sentence, sentence.start + d.start)
+        film, written, explicit, how = attribution
         if film is None:
             continue
         nearest = triggers_left[-1] if triggers_left else trigger_right
@@ -331,5 +332,5 @@ def _release_claims(ctx: DocContext, sentence: Sentence) -> Iterator[tuple[int, 
             precision=win.precision if win else None,  # type: ignore[arg-type]
             start=win.start if win else None, end=win.end if win else None,
             status=status, region=_region(near), kind=_kind(near, d.start - near_start),  # type: ignore[arg-type]
-            confidence=min(confidence, 0.95), extractor=f"release_date.{d.form}",
+            confidence=min(confidence, 0.95), extractor=f"release_date.{d.form}/{how}",
         )
