@@ -103,6 +103,15 @@ _NOT_CAST_ROLE = re.compile(
 )
 
 
+# A described part right before "(Actor)": lower-case words that end a noun phrase
+_ROLE_BEFORE_PAREN = re.compile(r"\b(?:a|an|the|his|her|their|its|our|one|two)\s+(?:[a-z][\w'’-]*\s+){0,5}[a-z][\w'’-]*\s*\($", re.IGNORECASE)
+_CREW_PAREN = re.compile(
+    r"\b(?:director|directors|producer|producers|writer|writers|screenwriter|composer|editor|cinematographer|ceo|"
+    r"chief|president|executive|spokes\w+|founder|analyst|critic|reporter|author|lawyer|attorney|senator|minister)\s*\($",
+    re.IGNORECASE,
+)
+
+
 def _film_paragraph(ctx: DocContext, sentence: Sentence) -> bool:
     """Whether a sentence sits where a film is being discussed (its own title, or its paragraph's)."""
     return bool(
@@ -268,6 +277,9 @@ def cast_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
                     found[outer] = (old[0], old[1] or _character(n.name), old[2], old[3])
                 else:  # "Character (Actor)" is how reviews write it
                     add(n, _character(outer), "cast.paren_actor", n.end)
+            elif cm is None and _ROLE_BEFORE_PAREN.search(text[max(0, s - 60): s]) and not _CREW_PAREN.search(text[max(0, s - 30): s]):
+                # "a pitiful husband and father (Johannes Kuhnke)", "their teacher (Alison Pill)"
+                add(n, None, "cast.paren_actor", n.end)
         # "Keanu Reeves (John Wick)"
         pm = _PAREN_CHAR.match(text[e:e + 80])
         if pm and not _is_film(ctx, sentence, e + pm.start("char")) and not pm.group("char").isupper():

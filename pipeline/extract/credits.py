@@ -32,14 +32,22 @@ GENRE = (
 # Words that may stand before the genre noun: adjectives in lower case, at most three.
 _DESCRIPTORS = r"(?:(?!(?:and|or|but|to|is|was|will|has|had|the|a|an|of|in|on|at|for|with|from|as)\b)[a-z][\w'’-]*\s+){0,3}"
 YEAR_BEFORE_TITLE = re.compile(
-    rf"(?P<year>(?:19|20)\d\d)(?:['’]s\s+|\s+{_DESCRIPTORS}{GENRE}s?\s*,?\s+(?:[\"“‘']\s*)?)$"
+    rf"(?P<year>(?:19|20)\d\d)(?:['’]s\s+|\s+{_DESCRIPTORS}{GENRE}s?\s*,?\s+)(?:[\"“‘']\s*)?$"
 )
-_YEAR_AFTER_TITLE = re.compile(r"^\s*[\"”’']?\s*\(\s*(?P<year>(?:19|20)\d\d)\s*\)")
+_YEAR_AFTER_TITLE = re.compile(r"^\s*[\"”’']?\s*\(\s*(?P<year>(?:19|20)\d\d)\s*(?:\)|,\s*[^()\n]{1,30}\))")
+# "last year's This Is the End": a year the page's date resolves
+_RELATIVE_YEAR_BEFORE_TITLE = re.compile(r"\b(?P<rel>last|this|next)\s+year['’]s\s+(?:[\"“‘']\s*)?$", re.IGNORECASE)
 # "Vexley's 1972 noir", "her previous feature,", "Castellano-Reyes's first feature,": a creator's work.
 _POSSESSIVE_WORK = re.compile(
-    rf"['’]s?\s+(?:(?:19|20)\d\d\s+)?(?P<qual>{_DESCRIPTORS}){GENRE}s?\s*,?\s+(?:[\"“‘']\s*)?$"
+    rf"['’]s?\s+(?:(?:19|20)\d\d\s+)?(?P<qual>(?:\$[\d.,]+\s*(?:million|billion|m|bn)?\s+|[A-Z][\w+]*\s+(?=[a-z]))?"
+    rf"{_DESCRIPTORS}){GENRE}s?\s*,?\s+(?:[\"“‘']\s*)?$"
 )
-_POSSESSIVE_TITLE = re.compile(r"['’]s?\s+(?:[\"“‘']\s*)?$")
+_POSSESSIVE_TITLE = re.compile(
+    r"['’]s?\s+(?:(?:earlier|latest|new|next|upcoming|previous|last|acclaimed|beloved|celebrated|breakthrough|"
+    r"long-awaited|overlooked|underrated|forthcoming)\s+)?(?:[\"“‘']\s*)?$"
+)
+# "Phil Lord and Christopher Miller's 22 Jump Street": both possessors made it
+_CO_POSSESSOR = re.compile(r"(?P<first>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3})\s+(?:and|&)\s+$")
 # A bare "film"/"movie" after an actor's name is how reviews praise a performance ("Ferreira-Quist's
 # movie"); only a qualified one ("previous film", "new movie") is a creator's credit.
 _BARE_WORK = re.compile(r"^\s*(?:film|movie|picture|story|project|release|hit|success|triumph)s?\s*$")
@@ -81,6 +89,12 @@ def credit_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
                 yield _director(ctx, sentence, name, m, "credit.possessive_work")
             elif bare and not _is_cast_member(ctx, sentence, name):
                 yield _director(ctx, sentence, name, m, "credit.possessive_title")
+            else:
+                continue
+            co = _CO_POSSESSOR.search(text[max(sentence.start, name.start - 50): name.start])
+            partner = next((n for n in names if co and n.name == co.group("first")), None)
+            if partner is not None:
+                yield _director(ctx, sentence, partner, m, "credit.possessive_co")
     yield from _possessive_without_title(ctx, sentence, names, mentions)
     yield from _named_by_director(ctx, sentence, names, mentions)
     yield from _by_person(ctx, sentence, names, mentions)
@@ -107,6 +121,17 @@ def _year_credit(ctx: DocContext, sentence: Sentence, m: FilmMention) -> Iterato
     after = _YEAR_AFTER_TITLE.match(text[m.end: m.end + 12])
     hit = before or after
     if hit is None:
+        relative = _RELATIVE_YEAR_BEFORE_TITLE.search(text[max(sentence.start, m.start - 30): m.start])
+        if relative is None or ctx.anchor is None:
+            return
+        offset = {"last": -1, "this": 0, "next": 1}[relative.group("rel").lower()]
+        year = str(ctx.anchor.year + offset)
+        win = window(year)
+        yield claim(
+            ctx, sentence, film=m.film, film_written=m.written, field="release_date", value=year,
+            precision=win.precision, start=win.start, end=win.end, status="current", region=None, kind="unspecified",
+            confidence=0.6, extractor="credit.relative_year",
+        )
         return
     year = hit.group("year")
     win = window(year)

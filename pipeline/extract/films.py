@@ -650,6 +650,13 @@ def _heading_film(line: str, line_start: int, mentions: Sequence[FilmMention]) -
     for m in mentions:
         if m.start == begin and _HEADING_SUFFIX.match(line[m.end - line_start:]):
             return m.film
+    # "Terror in the tent, Willow Creek": a short heading that ends with its film
+    if len(line) <= 90 and not re.search(r"[.!?]\s*$", line):
+        for m in mentions:
+            if line_start <= m.start and not m.modifier and _HEADING_SUFFIX.match(line[m.end - line_start:]) and re.search(
+                r"[,:|–—-]\s*$", line[: m.start - line_start]
+            ):
+                return m.film
     return None
 
 
