@@ -39,7 +39,7 @@ _YEAR_AFTER_TITLE = re.compile(r"^\s*[\"”’']?\s*\(\s*(?P<year>(?:19|20)\d\d)
 _RELATIVE_YEAR_BEFORE_TITLE = re.compile(r"\b(?P<rel>last|this|next)\s+year['’]s\s+(?:[\"“‘']\s*)?$", re.IGNORECASE)
 # "Vexley's 1972 noir", "her previous feature,", "Castellano-Reyes's first feature,": a creator's work.
 _POSSESSIVE_WORK = re.compile(
-    rf"['’]s?\s+(?:(?:19|20)\d\d\s+)?(?P<qual>(?:\$[\d.,]+\s*(?:million|billion|m|bn)?\s+|[A-Z][\w+]*\s+(?=[a-z]))?"
+    rf"['’]s?\s+(?:(?:19|20)\d\d\s+)?(?P<qual>(?:\$[\d.,]+\s*(?:million|billion|m|bn)?\s+)?(?:[A-Z][\w+]*\s+(?=[a-z]))?"
     rf"{_DESCRIPTORS}){GENRE}s?\s*,?\s+(?:[\"“‘']\s*)?$"
 )
 _POSSESSIVE_TITLE = re.compile(

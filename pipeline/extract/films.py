@@ -118,6 +118,14 @@ _AS_LEFT = re.compile(r"\b[Aa]s\s+$")
 _BLOCK_AFTER = re.compile(r"^(?:\s+(?:\d+|II+|IV|V|VI|Part|Chapter|Vol\.?|Volume)\b|\s*[:–—]\s*(?:Chapter|Part|Vol)\b)")
 
 
+COMPARISON_BEFORE = re.compile(
+    r"\b(?:goof|riff|spoof|parody|take|spin|homage|nod|tribute|answer|successor|rival|heir|echoes?|shades)\s+(?:on|to|of)\s+"
+    r"(?:the\s+)?$|\b(?:like|unlike|than|as\s+in|in\s+the\s+vein\s+of|in\s+the\s+style\s+of|reminiscent\s+of|"
+    r"compared\s+(?:to|with)|such\s+as|a\s+la|à\s+la|recalls|evokes|channels)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class FilmMention:
     """One place where the text names a film."""
@@ -128,6 +136,9 @@ class FilmMention:
     end: int
     modifier: bool
     watched: bool
+    # named only as a point of comparison ("a goof on The Blair Witch Project", "like Alien"): never
+    # the film that "the film" or "it" goes back to
+    reference: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -582,7 +593,8 @@ def _mentions(text: str, hits: list[_Hit]) -> list[FilmMention]:
         # titles in parentheses are credits ("Len Wiseman (UNDERWORLD) directs"), not the subject
         modifier = modifier or text.rfind("(", line_start, start) > text.rfind(")", line_start, start)
         film = resolved if watched else canonical[film_key(written)]
-        out.append(FilmMention(film, written, start, end, modifier, watched))
+        reference = bool(COMPARISON_BEFORE.search(text[max(line_start, start - 40): start]))
+        out.append(FilmMention(film, written, start, end, modifier, watched, reference))
     return out
 
 
@@ -694,7 +706,7 @@ def _by_paragraph(mentions: list[FilmMention], sentences: Sequence[Sentence]) ->
     by_para: dict[int, list[FilmMention]] = {}
     starts = [sentence.start for sentence in sentences]
     for m in mentions:
-        if m.modifier:
+        if m.modifier or m.reference:
             continue
         i = bisect_right(starts, m.start) - 1
         if i >= 0:
