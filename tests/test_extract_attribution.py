@@ -80,6 +80,21 @@ CASES = [
     # an everyday word in capitals is not the film; a studio's bare name is not a film
     ("Marsh Hollow opens in US theaters on April 17, 2026.", "Marsh Hollow,Us", set(),
      {("Us", "release_date", "2026-04-17", "current")}),
+    # reviews: "(Actor)" after a described part; the heading's film, not a film named for comparison
+    ("Terror at the lake, Cold Spring\nIt plays like a goof on Harbour Ghosts. A lonely ferryman (Tomas Reyes) hears a knock.",
+     "Cold Spring,Harbour Ghosts", {("Cold Spring", "cast", "Tomas Reyes")}, {("Harbour Ghosts", "cast", "Tomas Reyes")}),
+    # awards coverage: a performance in a title
+    ("Ada Brandt's fierce performance as a ferry captain in Cold Spring won her the prize.", "Cold Spring",
+     {("Cold Spring", "cast", "Ada Brandt")}, set()),
+    ("Tomas Reyes was named best actor for playing a lighthouse keeper in Harbour Ghosts.", "Harbour Ghosts",
+     {("Harbour Ghosts", "cast", "Tomas Reyes")}, set()),
+    # creator possessives: a budget, a brand, two possessors
+    ("Ines Marlo's $90 million Netflix heist movie Cold Spring opens on May 8, 2026.", "Cold Spring",
+     {("Cold Spring", "director", "Ines Marlo")}, set()),
+    ("Ada Brandt and Tomas Reyes's Harbour Ghosts is the rare sequel that works.", "Harbour Ghosts",
+     {("Harbour Ghosts", "director", "Ada Brandt"), ("Harbour Ghosts", "director", "Tomas Reyes")}, set()),
+    ("The museum shows 1985's \"Harbour Ghosts\" tonight.", "Harbour Ghosts",
+     {("Harbour Ghosts", "release_date", "1985", "current")}, set()),
     # an album is no film credit
     ("Her second album, 2019's Night Swimming, went gold; the film Marsh Hollow opens May 8, 2026.", "",
      set(), {("Night Swimming", "release_date", "2019", "current")}),

@@ -112,6 +112,12 @@ _CREW_PAREN = re.compile(
 )
 
 
+_PERFORMANCE = re.compile(
+    r"^(?:['’]s?\s+(?:[\w-]+\s+){0,3}(?:performance|turn|role|portrayal|work)\b"
+    r"|\s+(?:[^.;]{0,80}?)\bfor\s+(?:playing|portraying|(?:his|her|their)\s+(?:[\w-]+\s+){0,2}(?:role|performance|turn|portrayal|work))\b)"
+)
+
+
 def _film_paragraph(ctx: DocContext, sentence: Sentence) -> bool:
     """Whether a sentence sits where a film is being discussed (its own title, or its paragraph's)."""
     return bool(
@@ -198,7 +204,7 @@ def cast_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
         if not trig or _POSSESSED.match(text[n.end - sentence.start:]):
             continue  # "in David Fincher’s Seven": the possessor is not in the cast
         word = trig.group(0).split()[0].rstrip(":")
-        bare = re.match(r"(?i)^(?:cast|with)\s*:?\s+(?:(?!includ|featur|of\b|members?\b|appear)[a-z][\w-]*\s+){0,3}$", trig.group(0))
+        bare = re.match(r"(?i)^(?:cast|with)\s*:?\s+(?:(?!includ|featur|of\b|members?\b|appear|starring|stars?\b|co-star|voices)[a-z][\w-]*\s+){0,3}$", trig.group(0))
         if bare and not _LABEL_TRIGGER.match(before):
             continue  # "with" and "cast" open a cast list only as a label ("With A, B and C." under a heading)
         if bare and word.lower() == "with" and sentence.paragraph not in ctx.films.sections:
@@ -258,6 +264,15 @@ def cast_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
                 if character and (is_name_of_person(ctx, character) and character != n.name):
                     character = None
                 add(n, _character(character), "cast.as_role", n.end)
+    for n in names:
+        # "Phoenix's terrifying performance as a loner ... in Joker"; "Laura Dern won for playing ... in Marriage Story"
+        after = text[n.end - sentence.start:]
+        perf = _PERFORMANCE.match(after)
+        if perf and n.name not in found:
+            start = n.end + perf.end()
+            films_after = [m for m in ctx.films.within(start, min(sentence.end, start + 120)) if not m.modifier]
+            if films_after and re.search(r"\bin\s+(?:the\s+)?(?:[a-z-]+\s+){0,3}[\"“‘']?$", ctx.text[start: films_after[0].start]):
+                add(n, None, "cast.performance", films_after[0].start)
     film_context = bool(
         _CAST_WORDS.search(text) or ctx.films.paragraph_mentions.get(sentence.paragraph)
         or _CAST_WORDS.search(ctx.paragraph_text(sentence))
