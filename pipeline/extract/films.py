@@ -338,6 +338,11 @@ def _discover(
             and not any(w.isdigit() or (w.isupper() and len(w) > 1) for w in words)
         ):
             found.append(head)
+    # lists whose entries are headed "What happens, Title" (a scene, a category, then the film): the
+    # shape repeats, so the trailing runs are the titles
+    tails = [m.group("t") for m in _SCENE_HEADING.finditer(text)]
+    if len(tails) >= 3:
+        found.extend(t for t in tails if not is_name(t) or t not in people)
     # "The first Inside Out" next to "Inside Out 2": the original of a numbered sequel
     for m in _ORIGINAL_OF.finditer(text):
         span = m.group("t")
@@ -400,6 +405,11 @@ _NEWS_NOUNS = frozenset(
     "recap explained ending clip footage photos spoilers".split()
 )
 _SENTENCE_START = re.compile(r"(?:^|[.!?][\"”’')]*\s+|\n\s*(?:[-•*]\s*)?)$")
+
+
+_SCENE_HEADING = re.compile(
+    r"(?m)^[^\S\n]*[A-Z][^.!?\n,]{2,60},[^\S\n]+(?P<t>[A-Z0-9][\w'’&!?:.-]*(?:[^\S\n]+(?:[A-Z0-9][\w'’&!?:.-]*|of|the|a|an|and|in|on|at|to|for|with|from|vs\.?)){0,8})[^\S\n]*$"
+)
 
 
 def _before_person(span: str) -> str:
