@@ -338,6 +338,8 @@ def _discover(
             and not any(w.isdigit() or (w.isupper() and len(w) > 1) for w in words)
         ):
             found.append(head)
+    # "the untitled Corvin Lasko thriller": a project named by its description until it has a title
+    found.extend(m.group("t") for m in _UNTITLED.finditer(text))
     # lists whose entries are headed "What happens, Title" (a scene, a category, then the film): the
     # shape repeats, so the trailing runs are the titles
     tails = [m.group("t") for m in _SCENE_HEADING.finditer(text)]
@@ -407,6 +409,10 @@ _NEWS_NOUNS = frozenset(
 _SENTENCE_START = re.compile(r"(?:^|[.!?][\"”’')]*\s+|\n\s*(?:[-•*]\s*)?)$")
 
 
+_UNTITLED = re.compile(
+    rf"(?<![\w-])(?P<t>[Uu]ntitled{_SP}+(?:[A-Z][\w'’.-]+{_SP}+){{1,3}}(?:[a-z-]+{_SP}+){{0,2}}"
+    rf"(?:{_GENRE_NOUN}|project|film|movie|space\s+drama|horror\s+film))\b"
+)
 _SCENE_HEADING = re.compile(
     r"(?m)^[^\S\n]*[A-Z][^.!?\n,]{2,60},[^\S\n]+(?P<t>[A-Z0-9][\w'’&!?:.-]*(?:[^\S\n]+(?:[A-Z0-9][\w'’&!?:.-]*|of|the|a|an|and|in|on|at|to|for|with|from|vs\.?)){0,8})[^\S\n]*$"
 )
@@ -593,6 +599,8 @@ def _mentions(text: str, hits: list[_Hit]) -> list[FilmMention]:
     for key, counter in spellings.items():
         mixed = [w for w, _ in counter.most_common() if not w.isupper()]
         canonical[key] = mixed[0] if mixed else _display(counter.most_common(1)[0][0])
+        if canonical[key].lower().startswith("untitled "):
+            canonical[key] = " ".join(w[:1].upper() + w[1:] for w in canonical[key].split())
     out: list[FilmMention] = []
     for start, end, written, watched, resolved in hits:
         right = text[end: end + 30]
