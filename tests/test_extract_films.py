@@ -88,3 +88,17 @@ def test_emphasis_hints() -> None:
     text = "Never have I seen this. We watched Whiplash twice, and Never is my answer."
     index = find_films(text, split_sentences(text), emphasis=("Whiplash", "Never", "Very"))
     assert "Whiplash" in index.titles and "Very" not in index.titles
+
+
+@pytest.mark.parametrize(
+    ("text", "one_film"),
+    [
+        ("KNIVES AT DAWN: CHAPTER 2 — HOLLOWAY opens in May. HOLLOWAY ends badly for the hero.", "Knives at Dawn: Chapter 2 — Holloway"),
+        ("The studio dated the sequel Nightjar II: The Long Dusk this week. Nightjar II opens in theaters in 2027.",
+         "Nightjar II: The Long Dusk"),
+    ],
+)
+def test_short_forms_of_a_discovered_title_are_the_same_film(text: str, one_film: str) -> None:
+    index = find_films(text, split_sentences(text))
+    assert {m.film for m in index.mentions if not m.modifier} == {one_film}
+

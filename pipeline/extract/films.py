@@ -521,12 +521,13 @@ def find_films(
             discovered.setdefault(k, []).append(t)
     for key, spellings in discovered.items():
         patterns.append((spellings[0], "", False))
+    short_forms = _short_forms(discovered)
     # watch-list titles first (they are what the analyst named), longest first within each group
     patterns.sort(key=lambda p: (not p[2], -len(p[0])))
     rx = re.compile(
         r"(?<!\w)(?<!\w['’])(?:" + "|".join(_flex(v) for v, _, _ in patterns) + r")(?![\w])", re.IGNORECASE
     ) if patterns else None
-    mentions = _mentions(text, _match_titles(text, rx, patterns, frozenset(e.casefold() for e in emphasis)))
+    mentions = _mentions(text, _match_titles(text, rx, patterns, frozenset(e.casefold() for e in emphasis)), short_forms)
     lead_end = sentences[min(3, len(sentences) - 1)].end if sentences else 0
     main = _main_film(mentions, rx, title, lead_end)
     return FilmIndex(
@@ -588,7 +589,27 @@ def _match_titles(
     return sorted(hits)
 
 
-def _mentions(text: str, hits: list[_Hit]) -> list[FilmMention]:
+def _short_forms(discovered: dict[str, list[str]]) -> dict[str, str]:
+    """Discovered titles that are a subtitle or the numbered head of a longer one found in the same text.
+
+    "PARABELLUM" beside "JOHN WICK: CHAPTER 3 — PARABELLUM", "Nightjar II" beside "Nightjar II: The
+    Long Dusk": the short form names the same film (short key -> long key).
+    """
+    out: dict[str, str] = {}
+    for long_key, spellings in discovered.items():
+        pieces = [p for p in re.split(r"\s*[:–—]\s*|\s+-\s+", spellings[0]) if p]
+        if len(pieces) < 2:
+            continue
+        for piece in (pieces[0], pieces[-1]):
+            key = film_key(piece)
+            if key != long_key and key in discovered and len(piece) >= 4 and not re.fullmatch(r"(?:Chapter|Part|Vol\.?|Volume)\s+\w+", piece, re.I):
+                if piece is pieces[0] and not re.search(r"\s(?:[IVX]+|\d+)$", piece):
+                    continue  # "Star Wars" is a franchise, not "Star Wars: The Last Jedi"; "Nightjar II" is the film
+                out.setdefault(key, long_key)
+    return out
+
+
+def _mentions(text: str, hits: list[_Hit], short_forms: dict[str, str] | None = None) -> list[FilmMention]:
     """FilmMentions with resolved titles and modifier flags."""
     # Discovered titles resolve to their most common mixed-case writing.
     spellings: dict[str, Counter[str]] = {}
@@ -601,6 +622,9 @@ def _mentions(text: str, hits: list[_Hit]) -> list[FilmMention]:
         canonical[key] = mixed[0] if mixed else _display(counter.most_common(1)[0][0])
         if canonical[key].lower().startswith("untitled "):
             canonical[key] = " ".join(w[:1].upper() + w[1:] for w in canonical[key].split())
+    for short, long_key in (short_forms or {}).items():
+        if short in canonical and long_key in canonical:
+            canonical[short] = canonical[long_key]
     out: list[FilmMention] = []
     for start, end, written, watched, resolved in hits:
         right = text[end: end + 30]
