@@ -73,6 +73,9 @@ CASES = [
     # dates that are not release dates
     ("TORONTO, March 3 — Fen Light will open on May 8, 2027.", "Fen Light",
      {("Fen Light", "release_date", "2027-05-08", "current")}, {("Fen Light", "release_date", "2027-03-03", "current")}),
+    ("Fen Light moves to May By Sam Ortega, November 12, 2026 Fen Light will now open on May 8, 2027.", "Fen Light",
+     {("Fen Light", "release_date", "2027-05-08", "current")},
+     {("Fen Light", "release_date", "2026-11-12", "previous"), ("Fen Light", "release_date", "2026-11-12", "current")}),
     ("A first teaser for Fen Light is expected on March 2, 2026.", "Fen Light", set(),
      {("Fen Light", "release_date", "2026-03-02", "current")}),
     ("Tickets for Fen Light go on sale Wed 11 Mar 2026.", "Fen Light", set(),

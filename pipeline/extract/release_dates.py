@@ -179,12 +179,20 @@ _DATELINE_BEFORE = re.compile(r"^\s*(?:[A-Z][A-Z.'’-]+(?:\s+[A-Z][A-Z.'’-]+)
 _DATELINE_AFTER = re.compile(r"^\s*(?:,\s*(?:19|20)\d\d\s*)?\)?\s*(?:\((?:[A-Z]+|Reuters|AP|AFP)\)\s*)?(?:[—–]|--?|/)\s")
 
 
+_BYLINE_BEFORE = re.compile(
+    r"(?:\b(?:By|BY|Written\s+by|Posted\s+by|Words\s+by)\s+[A-Z][\w'’.-]+(?:\s+(?:[A-Z][\w'’.-]+|de|van|von|da)){0,3}"
+    r"|\b(?:Published|Posted|Updated|Last\s+updated|Modified)(?:\s+(?:on|at))?)\s*[,|·•:–—-]?\s*(?:on\s+)?$"
+)
+
+
 def _skip_mention(sentence: Sentence, d: DateMention) -> bool:
     """Dates that are identifiers or spans, not release statements ("(2014)", "2019's Parasite")."""
     before = sentence.text[: d.start]
     after = sentence.text[d.end:]
     if _DATELINE_BEFORE.match(before) and _DATELINE_AFTER.match(after):
         return True  # "TORONTO, March 3 — ...": where and when the story was filed
+    if _BYLINE_BEFORE.search(before):
+        return True  # "By Sam Ortega, November 12, 2026": when the article was written
     if d.form == "year":
         if re.search(r"\(\s*$", before) and re.match(r"\s*\)", after):
             return True
