@@ -414,7 +414,7 @@ _UNTITLED = re.compile(
     rf"(?:{_GENRE_NOUN}|project|film|movie|space\s+drama|horror\s+film))\b"
 )
 _SCENE_HEADING = re.compile(
-    r"(?m)^[^\S\n]*[A-Z][^.!?\n,]{2,60},[^\S\n]+(?P<t>[A-Z0-9][\w'’&!?:.-]*(?:[^\S\n]+(?:[A-Z0-9][\w'’&!?:.-]*|of|the|a|an|and|in|on|at|to|for|with|from|vs\.?)){0,8})[^\S\n]*$"
+    r"(?m)^[^\S\n]*[“\"‘']?[A-Z][^.!?\n,]{2,60},[”\"’']?[^\S\n]+(?P<t>[A-Z0-9][\w'’&!?:.-]*(?:[^\S\n]+(?:[A-Z0-9][\w'’&!?:.-]*|of|the|a|an|and|in|on|at|to|for|with|from|vs\.?)){0,8})[^\S\n]*$"
 )
 
 
@@ -708,7 +708,7 @@ def _heading_film(line: str, line_start: int, mentions: Sequence[FilmMention]) -
     if len(line) <= 90 and not re.search(r"[.!?]\s*$", line):
         for m in mentions:
             if line_start <= m.start and not m.modifier and _HEADING_SUFFIX.match(line[m.end - line_start:]) and re.search(
-                r"[,:|–—-]\s*$", line[: m.start - line_start]
+                r"[,:|–—-][”\"’']?\s*$", line[: m.start - line_start]
             ):
                 return m.film
     return None
