@@ -46,6 +46,7 @@ _OBJECT_TRIGGER = re.compile(
     r"also starring|joined by|voices of|voice cast of|voice cast includes|ensemble (?:cast )?(?:of|includes|that includes)|"
     r"cast (?:that )?includes|(?:newcomers|others|co-stars|supporting players|the cast|the ensemble|returning players)\s+include|"
     r"(?:a |the )?(?:voice |cameo |supporting |lead |title )?role for|(?:previously )?announced leads|returning leads?|"
+    r"(?:which|that|who)\s+(?:also\s+)?(?:co-)?starred|(?:also\s+)?co-starred|"
     r"cast|starring|stars|cast members?|voice cast|with)\s*:?\s+(?:(?!as\b)[a-z][\w-]*\s+){0,3})$"
 )
 # Label lines of list pages and listings: "Starring: A, B", "Cast: A as X, B", "With A, B and C."

@@ -35,6 +35,8 @@ YEAR_BEFORE_TITLE = re.compile(
     rf"(?P<year>(?:19|20)\d\d)(?:['’]s\s+|\s+{_DESCRIPTORS}{GENRE}s?\s*,?\s+)(?:[\"“‘']\s*)?$"
 )
 _YEAR_AFTER_TITLE = re.compile(r"^\s*[\"”’']?\s*\(\s*(?P<year>(?:19|20)\d\d)\s*(?:\)|,\s*[^()\n]{1,30}\))")
+# "Cormorant Memories, a 1998 documentary directed by ...": the year in the title's apposition
+_YEAR_APPOSITION = re.compile(rf"^\s*,\s*(?:a|an|the)\s+(?P<year>(?:19|20)\d\d)\s+{_DESCRIPTORS}{GENRE}s?\b")
 # "last year's This Is the End": a year the page's date resolves
 _RELATIVE_YEAR_BEFORE_TITLE = re.compile(r"\b(?P<rel>last|this|next)\s+year['’]s\s+(?:[\"“‘']\s*)?$", re.IGNORECASE)
 # "Vexley's 1972 noir", "her previous feature,", "Castellano-Reyes's first feature,": a creator's work.
@@ -118,7 +120,7 @@ def _year_credit(ctx: DocContext, sentence: Sentence, m: FilmMention) -> Iterato
     if _not_a_film_work(ctx, sentence, m):
         return
     before = YEAR_BEFORE_TITLE.search(text[max(sentence.start, m.start - 70): m.start])
-    after = _YEAR_AFTER_TITLE.match(text[m.end: m.end + 12])
+    after = _YEAR_AFTER_TITLE.match(text[m.end: m.end + 40]) or _YEAR_APPOSITION.match(text[m.end: m.end + 60])
     hit = before or after
     if hit is None:
         relative = _RELATIVE_YEAR_BEFORE_TITLE.search(text[max(sentence.start, m.start - 30): m.start])
@@ -150,7 +152,7 @@ def credit_years(ctx: DocContext, sentence: Sentence) -> frozenset[int]:
         before = YEAR_BEFORE_TITLE.search(ctx.text[base: m.start])
         if before:
             out.add(base + before.start("year"))
-        after = _YEAR_AFTER_TITLE.match(ctx.text[m.end: m.end + 12])
+        after = _YEAR_AFTER_TITLE.match(ctx.text[m.end: m.end + 40]) or _YEAR_APPOSITION.match(ctx.text[m.end: m.end + 60])
         if after:
             out.add(m.end + after.start("year"))
     return frozenset(out)

@@ -56,7 +56,9 @@ _DIRECTOR_OF = re.compile(
     r"(?=it\b|(?:the\s+)?(?:[a-z-]+\s+){0,3}(?:19|20)\d\d|the\s+(?:film|movie)\b|[A-Z\"“])"
     r"|^\s*(?:,\s*who\s+)?(?:(?:also|last|first|previously|once|then)\s+)?co-directed\s+"
 )
-_WHOSE_TITLE = re.compile(r"^\s*,\s*whose\s+(?P<rest>(?:[\"“‘'])?[A-Z][^,;.]{0,60})")
+_WHOSE_TITLE = re.compile(
+    r"^\s*,\s*whose\s+(?:(?:19|20)\d\d\s+)?(?:[a-z][\w-]*\s+){0,3}(?P<rest>(?:[\"“‘'])?[A-Z][^,;.]{0,60})"
+)
 # "co-directed the studio's 2023 hit Pebble & Pine with Anika Sørvik": the partner co-directs that film
 _CO_DIRECTED_WITH = re.compile(r"\bco-?directed\b[^.;]{0,90}?\bwith\s+$", re.IGNORECASE)
 _DIRECTED_ADJ = re.compile(r"^(?:[-–](?:directed|helmed)\b|['’]s?\s+(?:feature\s+)?directorial\s+(?:debut|effort|follow-up|return))")

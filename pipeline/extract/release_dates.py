@@ -27,7 +27,8 @@ TRIGGER = re.compile(
     r"drops?|dropping|mov(?:e|ed|es|ing)|push(?:ed|es|ing)?|delay\w*|bump\w*|shift\w*|planned|postpon\w*|"
     r"reschedul\w*|expected|screen(?:s|ed|ing)|playing|lands?|in\s+time\s+for|prepon\w*|advanc(?:e|ed|es|ing)|"
     r"brought\s+forward|pulled\s+(?:forward|up)|moving\s+up|pencil(?:l)?ed|penciled|earmarked|eyeing|targeting|"
-    r"aiming\s+for|(?:,|\bis|\bwill\s+be|\bare)\s+out\s+(?:on|in|from)|street\s+date|reissue\w*|re-?release\w*)\b",
+    r"aiming\s+for|(?:,|\bis|\bwill\s+be|\bare)\s+out\s+(?:on|in|from)|street\s+date|reissue\w*|re-?release\w*)\b"
+    r"|^\W*(?:now|previously|originally|was\s+due|now\s+due|new\s+date|old\s+date|due|out|in\s+cinemas|in\s+theaters)\s*:",
     re.IGNORECASE,
 )
 # Triggers that also schedule courts, launches and shipments: they count only in a sentence that
