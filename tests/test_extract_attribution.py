@@ -98,6 +98,13 @@ CASES = [
      {("Harbour Ghosts", "director", "Ada Brandt"), ("Harbour Ghosts", "director", "Tomas Reyes")}, set()),
     ("The museum shows 1985's \"Harbour Ghosts\" tonight.", "Harbour Ghosts",
      {("Harbour Ghosts", "release_date", "1985", "current")}, set()),
+    # a part turned down is no casting; a title's star; "star of X"
+    ("Lio Brandt was attached to play the sheriff in Cold Spring, but he turned down the role.", "Cold Spring",
+     set(), {("Cold Spring", "cast", "Lio Brandt")}),
+    ("Harbour Ghosts star Ada Brandt makes a cameo in Cold Spring.", "Cold Spring,Harbour Ghosts",
+     {("Harbour Ghosts", "cast", "Ada Brandt"), ("Cold Spring", "cast", "Ada Brandt")}, set()),
+    ("Happy birthday to Tomas Reyes, star of 1991's Harbour Ghosts, who turns 60 today.", "Harbour Ghosts",
+     {("Harbour Ghosts", "cast", "Tomas Reyes"), ("Harbour Ghosts", "release_date", "1991", "current")}, set()),
     # an album is no film credit
     ("Her second album, 2019's Night Swimming, went gold; the film Marsh Hollow opens May 8, 2026.", "",
      set(), {("Night Swimming", "release_date", "2019", "current")}),

@@ -119,6 +119,15 @@ _PERFORMANCE = re.compile(
 )
 
 
+_TITLE_STAR_BEFORE = re.compile(r"\b(?:co-)?(?:star|lead)\s*$")
+_STAR_OF_AFTER = re.compile(r"^\s*,\s*(?:the\s+|a\s+)?(?:co-)?(?:star|lead)\s+of\s+(?:the\s+)?(?:(?:19|20)\d\d['’]s\s+)?")
+_DECLINED = re.compile(
+    r"^[^.;]{0,120}?\b(?:turned\s+down|passed\s+on|declined|dropped\s+out|exited|left\s+the\s+(?:project|film|role)|"
+    r"(?:was|has\s+been)\s+replaced|walked\s+away|bowed\s+out|no\s+longer\s+(?:attached|involved|in))\b",
+    re.IGNORECASE,
+)
+
+
 def _film_paragraph(ctx: DocContext, sentence: Sentence) -> bool:
     """Whether a sentence sits where a film is being discussed (its own title, or its paragraph's)."""
     return bool(
@@ -266,6 +275,22 @@ def cast_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
                     character = None
                 add(n, _character(character), "cast.as_role", n.end)
     for n in names:
+        s0, e0 = n.start - sentence.start, n.end - sentence.start
+        # "Borrowed Snow star Henrike Ostrander": the title's star; "X, star of 1991's The Tin Carousel"
+        star_before = _TITLE_STAR_BEFORE.search(text[max(0, s0 - 12): s0])
+        if star_before:
+            titled = [m for m in ctx.films.within(sentence.start, n.start, subjects_only=False)
+                      if ctx.text[m.end: n.start].strip().lower() in ("star", "co-star", "lead", "'s star", "’s star")]
+            if titled:
+                yield claim(ctx, sentence, film=titled[-1].film, film_written=titled[-1].written, field="cast", value=n.name,
+                            character=None, confidence=0.75, extractor="cast.title_star")
+        star_of = _STAR_OF_AFTER.match(text[e0:])
+        if star_of:
+            titled = ctx.films.within(n.end + star_of.end(), min(sentence.end, n.end + star_of.end() + 80), subjects_only=False)
+            if titled and titled[0].start <= n.end + star_of.end() + 30:
+                yield claim(ctx, sentence, film=titled[0].film, film_written=titled[0].written, field="cast", value=n.name,
+                            character=None, confidence=0.75, extractor="cast.star_of")
+    for n in names:
         # "Phoenix's terrifying performance as a loner ... in Joker"; "Laura Dern won for playing ... in Marriage Story"
         after = text[n.end - sentence.start:]
         perf = _PERFORMANCE.match(after)
@@ -308,6 +333,10 @@ def cast_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
                 if not re.search(r"\b(?:wrote|written|rewrite|produc\w+|direct\w*)\b", text):
                     add(n, _character(inner), "cast.paren_character", n.end)
 
+    for name in list(found):
+        n = found[name][0]
+        if _DECLINED.search(text[n.end - sentence.start:]):
+            del found[name]  # "was attached to play the sheriff, but he turned down the role"
     for name, (n, character, rule, pos) in found.items():
         film, written, explicit, how = ctx.film_for(sentence, pos, prefer_after=True)
         if film is None:

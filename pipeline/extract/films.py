@@ -390,7 +390,7 @@ _NAMELIKE_TITLE_RIGHT = re.compile(
     r"was\s+pushed|is\s+pushed|now\s+(?:opens|lands|arrives)|gets|got)\b"
     r"|\s*\((?:19|20)\d\d\)|\s+(?:opens|opened|arrives|arrived|hits|premieres|premiered|debuts|debuted|bows|"
     r"lands|follows|tells|centres|centers|is\s+set|was\s+set|is\s+due|has\s+been\s+(?:pushed|moved|delayed|dated)|"
-    r"will\s+(?:open|arrive|premiere|debut|hit|stream)|takes\s+its\s+time|stars\s+[A-Z])|['’]s\s+(?:release|premiere|"
+    r"will\s+(?:open|arrive|premiere|debut|hit|stream)|takes\s+its\s+time|stars\s+[A-Z]|(?:co-)?star\s+[A-Z])|['’]s\s+(?:release|premiere|"
     r"opening|trailer|cast|director|box))"
 )
 _LABEL_PREFIX = re.compile(

@@ -239,7 +239,10 @@ def _chain(claims: list[tuple[int, int, Claim]], text: str) -> list[Claim]:
     for i, (start, end, c) in enumerate(claims):
         if c.status == "current":
             for start2, _, c2 in claims[i + 1:]:
-                if c2.film == c.film and c2.region == c.region and c2.status == "current" and _CHAIN_STEP.search(text[end:start2]):
+                if (
+                    c2.film == c.film and c2.region == c.region and c2.status == "current" and c2.value is not None
+                    and _CHAIN_STEP.search(text[end:start2])
+                ):
                     c = replace(c, status="previous", extractor=c.extractor + "+chain")
                     break
         out.append(c)
