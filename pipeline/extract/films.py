@@ -80,7 +80,7 @@ _CREDIT_LEFT = re.compile(
     rf"|\w['’]s?\s+(?:[a-z][\w'’-]*\s+){{0,3}}{_GENRE_NOUN}\s*,\s+|\b(?:in|from)\s+(?:his|her|their)\s+(?:[a-z][\w'’-]*\s+){{0,3}}{_GENRE_NOUN}\s*,?\s+)$"
 )
 _STRONG_RIGHT = re.compile(
-    r"^(?:\s*\((?:19|20)\d\d\)|\s*\(dir\.|\s*\(directed|,\s+(?:starring|directed by|which (?:opens|opened|hits|hit|arrives|"
+    r"^(?:\s*\((?:19|20)\d\d\)|\s*\([A-Z][\w.&'’ -]{1,30},\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d|\s*\(dir\.|\s*\(directed|,\s+(?:starring|directed by|which (?:opens|opened|hits|hit|arrives|"
     r"arrived|premieres|premiered|debuts|debuted|bows|bowed))|['’]s?\s+(?:release|premiere|director|trailer|cast|sequel|"
     r"box[- ]office|opening)|\s+(?:is|was|will|has|finally)?\s*(?:(?:is\s+)?(?:coming to|set for|set to (?:open|hit|arrive|debut|premiere)|"
     r"slated|scheduled|due out|dated for|arriving|arrives|hitting|hits (?:theat|cinema)|opening in|opens (?:in|on)|"
@@ -100,7 +100,12 @@ _MODIFIER_LEFT = re.compile(
     re.IGNORECASE,
 )
 _MODIFIER_MOVIE = re.compile(r"^\s+(?:movie|film)\b")
-_PERSONLIKE_OK = re.compile(r"^(?:\s*\((?:19|20)\d\d\)|\s*\(dir\.|\s+(?:spinoff|spin-off|sequel|prequel|franchise|movies|films)\b)")
+_PERSONLIKE_OK = re.compile(
+    r"^(?:\s*\((?:19|20)\d\d\)|\s*\(dir\.|\s+(?:spinoff|spin-off|sequel|prequel|franchise|movies|films)\b"
+    r"|\s*\([A-Z][\w.&'’ -]{1,30},\s*(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|\d)"  # "(Lionsgate, March 6)"
+    r"|\s+(?:opens|bows|lands\s+(?:on|in)|hits\s+(?:theaters|theatres|cinemas|screens)|is\s+(?:set|dated|slated)\s+(?:for|to)|"
+    r"gets\s+(?:a\s+|its\s+)?(?:new\s+)?release|premieres\s+(?:on|in)|debuts\s+(?:on|in)|streams\s+(?:on|from))\b)"
+)
 # Shapes only titles have: "John Wick: Chapter 3", "X – Subtitle" inside prose, "John Wick 3".
 _TITLE_SHAPE = re.compile(
     r"[:–—]\s*(?:Chapter|Part|Volume|Vol\.|Episode)\s+\w+|^(?:[A-Z][a-z]+\s+){1,3}[2-9]$"
