@@ -106,7 +106,7 @@ CASES = [
     ("Happy birthday to Tomas Reyes, star of 1991's Harbour Ghosts, who turns 60 today.", "Harbour Ghosts",
      {("Harbour Ghosts", "cast", "Tomas Reyes"), ("Harbour Ghosts", "release_date", "1991", "current")}, set()),
     # trade shorthand, without a watch-list: "(Distributor, date)", a studio's possessive
-    ("Weekend preview: Copper Moth (Lionsgate, March 6, 2026) is tracking for a $40 million opening.", "",
+    ("Weekend preview: Copper Moth (Lionsgate, March 6, 2026) is tracking for a $40 million opening at the box office.", "",
      {("Copper Moth", "release_date", "2026-03-06", "current")}, set()),
     ("Sony's Rust Meridian lands on Netflix April 3, 2026 after a theatrical run.", "",
      {("Rust Meridian", "release_date", "2026-04-03", "current")}, set()),
