@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import importlib
 import json
 import re
 from datetime import date
 from typing import Any
 
+from pipeline.errors import MissingDependency
 from pipeline.extract.dates import day_first_language, visible_dates
 from pipeline.model import Document
 
@@ -37,6 +39,22 @@ _UPDATED_META = (
 )
 _ARTICLE_TYPES = {"NewsArticle", "Article", "BlogPosting", "ReportageNews", "Review", "WebPage", "AnalysisNewsArticle",
                   "OpinionNewsArticle", "ReviewNewsArticle", "CriticReview", "TechArticle", "LiveBlogPosting"}
+
+
+# ---------------------------------------------------------------- dependencies
+
+
+def _require(module: str, name: str | None = None) -> Any:
+    """`name` from a declared dependency, imported on first use (trafilatura alone takes 0.2 s).
+
+    A failed import raises MissingDependency: only a page's own failures may fall back to the
+    plain-text reader, never a broken installation.
+    """
+    try:
+        imported = importlib.import_module(module)
+        return getattr(imported, name) if name else imported
+    except ImportError as exc:
+        raise MissingDependency(module, str(exc)) from exc
 
 
 # ---------------------------------------------------------------- decoding
@@ -88,9 +106,8 @@ def decode(body: bytes, headers: dict[str, str] | None = None) -> tuple[str, lis
             return body.decode(enc), warnings
         except (UnicodeDecodeError, LookupError):
             continue
+    from_bytes = _require("charset_normalizer", "from_bytes")
     try:
-        from charset_normalizer import from_bytes
-
         best = from_bytes(body[:200_000]).best()
         if best is not None and best.encoding:
             warnings.append(f"charset sniffed as {best.encoding}")
@@ -281,9 +298,8 @@ def _fallback_text(tree: Any) -> str:
 
 
 def _main_text(tree: Any, url: str | None, warnings: list[str]) -> str:
+    bare_extraction = _require("trafilatura", "bare_extraction")
     try:
-        from trafilatura import bare_extraction
-
         result = bare_extraction(tree, url=url, fast=True, include_comments=False, with_metadata=False)
         text = getattr(result, "text", None) if result is not None else None
         if text and text.strip():
@@ -323,6 +339,8 @@ def read_html(
     warnings: list[str] = []
     try:
         return _read_html(body, source=source, url=url, headers=headers, published_hint=published_hint, warnings=warnings)
+    except MissingDependency:
+        raise  # a broken installation, not a broken page: every page would silently lose its markup
     except (Exception, RecursionError) as exc:  # noqa: BLE001 - a page is data, never a crash
         warnings.append(f"HTML could not be read ({type(exc).__name__}: {exc}); read as text")
         text, _ = decode(body or b"", headers)
@@ -337,8 +355,7 @@ def _read_html(
     body: bytes, *, source: str, url: str | None, headers: dict[str, str] | None,
     published_hint: date | None, warnings: list[str],
 ) -> Document:
-    import lxml.html
-
+    lxml_html = _require("lxml.html")
     if not body or not body.strip():
         warnings.append("empty page")
         return Document(source=source, text="", url=url, published=published_hint, warnings=tuple(warnings))
@@ -351,8 +368,8 @@ def _read_html(
     if not html.strip():
         warnings.append("empty page")
         return Document(source=source, text="", url=url, published=published_hint, warnings=tuple(warnings))
-    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False)
-    tree = lxml.html.document_fromstring(html, parser=parser)
+    parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False)
+    tree = lxml_html.document_fromstring(html, parser=parser)
     objects = json_ld(tree, warnings) + microdata(tree)
     language = _language(tree)
     day_first = day_first_language(language)
@@ -377,9 +394,8 @@ def _read_html(
 
 
 def _htmldate(tree: Any, url: str | None) -> date | None:
+    find_date = _require("htmldate", "find_date")
     try:
-        from htmldate import find_date
-
         found = find_date(tree, url=url, extensive_search=False, original_date=True)
         return _iso_date(found)
     except (Exception, RecursionError):  # noqa: BLE001 - a helper's failure only loses the date
