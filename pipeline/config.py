@@ -248,11 +248,33 @@ def load_config(path: str | Path) -> Config:
     return parse_config(text, str(p))
 
 
+_WATCHLIST_FILE_SUFFIXES = (".txt", ".lst", ".list", ".films", ".csv", ".tsv")
+
+
+def _names_a_file(spec: str) -> bool:
+    """Whether `--films` was given a path rather than titles: a path-like start, a list-file
+    suffix, or a directory part that exists. "Face/Off" stays a title: no folder "Face" exists."""
+    p = Path(spec).expanduser()
+    if spec.startswith(("/", "./", "../", "~")) or p.suffix.lower() in _WATCHLIST_FILE_SUFFIXES:
+        return True
+    return ("/" in spec or "\\" in spec) and p.parent.is_dir() and str(p.parent) not in ("", ".")
+
+
 def parse_watchlist(spec: str) -> tuple[WatchFilm, ...]:
-    """`--films` for `extract`: a file with one title a line (aliases after `|`), or comma-separated titles."""
-    p = Path(spec)
-    if p.is_file():
-        lines = p.read_text(encoding="utf-8").splitlines()
+    """`--films` for `extract`: a file with one title a line (aliases after `|`), or comma-separated titles.
+
+    A spec that names a file which cannot be read raises ConfigError rather than becoming a title.
+    """
+    p = Path(spec).expanduser()
+    if p.is_file() or _names_a_file(spec):
+        try:
+            lines = p.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            raise ConfigError(spec, "--films", "file not found") from None
+        except IsADirectoryError:
+            raise ConfigError(spec, "--films", "is a directory, not a watch-list file") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(spec, "--films", f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     else:
         lines = spec.split(",")
     films = []

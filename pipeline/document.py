@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import importlib
 import json
 import re
 from datetime import date
 from typing import Any
 
+from pipeline.errors import MissingDependency
 from pipeline.extract.dates import day_first_language, visible_dates
 from pipeline.model import Document
+from pipeline.published_date import page_dates, url_date
+
+__all__ = ["decode", "looks_like_html", "read_document", "read_html", "read_text", "url_date"]
 
 MAX_HTML_CHARS = 3_000_000  # larger pages are truncated: article text is never that long
 MAX_TEXT_CHARS = 1_000_000
@@ -25,18 +30,21 @@ _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _HTML_SNIFF = re.compile(rb"<\s*(?:!doctype\s+html|html|head|body|div|p|meta|title|article|script|span|table)\b", re.IGNORECASE)
 _BOILERPLATE_LINE = re.compile(r"^(?:skip to|image for|menu\b|search\b|sign in|log in|subscribe|advertisement|home\b)", re.I)
 
-_PUBLISHED_META = (
-    "article:published_time", "og:article:published_time", "og:published_time", "datepublished", "pubdate",
-    "publishdate", "publish-date", "published_time", "date", "dc.date.issued", "dc.date", "dcterms.created",
-    "dcterms.date", "sailthru.date", "parsely-pub-date", "article.published", "citation_publication_date",
-    "originalpublicationdate", "displaydate", "cxenseparse:recs:publishtime", "publication_date",
-)
-_UPDATED_META = (
-    "article:modified_time", "og:updated_time", "og:article:modified_time", "datemodified", "dcterms.modified",
-    "last-modified", "lastmod", "article.updated", "modified_time",
-)
-_ARTICLE_TYPES = {"NewsArticle", "Article", "BlogPosting", "ReportageNews", "Review", "WebPage", "AnalysisNewsArticle",
-                  "OpinionNewsArticle", "ReviewNewsArticle", "CriticReview", "TechArticle", "LiveBlogPosting"}
+
+# ---------------------------------------------------------------- dependencies
+
+
+def _require(module: str, name: str | None = None) -> Any:
+    """`name` from a declared dependency, imported on first use (trafilatura alone takes 0.2 s).
+
+    A failed import raises MissingDependency: only a page's own failures may fall back to the
+    plain-text reader, never a broken installation.
+    """
+    try:
+        imported = importlib.import_module(module)
+        return getattr(imported, name) if name else imported
+    except ImportError as exc:
+        raise MissingDependency(module, str(exc)) from exc
 
 
 # ---------------------------------------------------------------- decoding
@@ -88,9 +96,8 @@ def decode(body: bytes, headers: dict[str, str] | None = None) -> tuple[str, lis
             return body.decode(enc), warnings
         except (UnicodeDecodeError, LookupError):
             continue
+    from_bytes = _require("charset_normalizer", "from_bytes")
     try:
-        from charset_normalizer import from_bytes
-
         best = from_bytes(body[:200_000]).best()
         if best is not None and best.encoding:
             warnings.append(f"charset sniffed as {best.encoding}")
@@ -161,65 +168,6 @@ def microdata(tree: Any) -> list[dict[str, Any]]:
 # ---------------------------------------------------------------- dates and title
 
 
-def _iso_date(value: Any) -> date | None:
-    if not isinstance(value, str):
-        return None
-    m = re.search(r"((?:19|20)\d\d)-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])", value)
-    if not m:
-        return None
-    try:
-        return date(int(m[1]), int(m[2]), int(m[3]))
-    except ValueError:
-        return None
-
-
-_URL_DATE = re.compile(r"/((?:19|20)\d\d)/(0[1-9]|1[0-2])/(0[1-9]|[12]\d|3[01])(?:/|$)")
-
-
-def url_date(url: str | None) -> date | None:
-    """The day a URL path names (/2020/02/24/...): newsrooms put the publication day there."""
-    if not url:
-        return None
-    url = re.sub(r"^https?://web\.archive\.org/web/\d+\w*/", "", url)
-    m = _URL_DATE.search(url)
-    try:
-        return date(int(m[1]), int(m[2]), int(m[3])) if m else None
-    except ValueError:
-        return None
-
-
-def _metadata_dates(tree: Any, objects: list[dict[str, Any]]) -> tuple[date | None, date | None]:
-    published = updated = None
-    for obj in objects:
-        types = obj.get("@type")
-        types = set(types) if isinstance(types, list) else {types}
-        if types & _ARTICLE_TYPES or "datePublished" in obj and "Movie" not in types:
-            published = published or _iso_date(obj.get("datePublished") or obj.get("dateCreated"))
-            updated = updated or _iso_date(obj.get("dateModified"))
-    metas: dict[str, str] = {}
-    for meta in tree.iterfind(".//meta"):
-        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or meta.get("http-equiv") or "").lower()
-        if key and key not in metas and meta.get("content"):
-            metas[key] = meta.get("content")
-    for key in _PUBLISHED_META:
-        if published:
-            break
-        published = _iso_date(metas.get(key))
-    for key in _UPDATED_META:
-        if updated:
-            break
-        updated = _iso_date(metas.get(key))
-    if published is None:
-        for t in tree.xpath("//time[@datetime][@itemprop='datePublished' or @pubdate or contains(@class,'publish')] | //*[@itemprop='datePublished'][@datetime or @content]")[:3]:
-            published = _iso_date(t.get("datetime") or t.get("content"))
-            if published:
-                break
-    if published is None:
-        for t in tree.xpath("//article//time[@datetime] | //header//time[@datetime] | //time[@datetime]")[:1]:
-            published = _iso_date(t.get("datetime"))
-    return published, updated
-
-
 def _title(tree: Any, objects: list[dict[str, Any]]) -> str | None:
     for xp in ("//meta[@property='og:title']/@content", "//meta[@name='twitter:title']/@content", "//h1", "//title"):
         for node in tree.xpath(xp)[:1]:
@@ -281,9 +229,8 @@ def _fallback_text(tree: Any) -> str:
 
 
 def _main_text(tree: Any, url: str | None, warnings: list[str]) -> str:
+    bare_extraction = _require("trafilatura", "bare_extraction")
     try:
-        from trafilatura import bare_extraction
-
         result = bare_extraction(tree, url=url, fast=True, include_comments=False, with_metadata=False)
         text = getattr(result, "text", None) if result is not None else None
         if text and text.strip():
@@ -296,16 +243,6 @@ def _main_text(tree: Any, url: str | None, warnings: list[str]) -> str:
     except (Exception, RecursionError):  # noqa: BLE001
         warnings.append("no text could be read from the markup")
         return ""
-
-
-def _visible_head_text(tree: Any) -> str:
-    """Short text near the headline, where sites print "1/3/2024" or "Updated 02/22/2024"."""
-    parts: list[str] = []
-    for el in tree.xpath("//time | //*[contains(@class,'date') or contains(@class,'byline')]")[:12]:
-        text = " ".join(el.text_content().split())
-        if 4 <= len(text) <= 200:
-            parts.append(text)
-    return "\n".join(parts)
 
 
 # ---------------------------------------------------------------- public API
@@ -323,6 +260,8 @@ def read_html(
     warnings: list[str] = []
     try:
         return _read_html(body, source=source, url=url, headers=headers, published_hint=published_hint, warnings=warnings)
+    except MissingDependency:
+        raise  # a broken installation, not a broken page: every page would silently lose its markup
     except (Exception, RecursionError) as exc:  # noqa: BLE001 - a page is data, never a crash
         warnings.append(f"HTML could not be read ({type(exc).__name__}: {exc}); read as text")
         text, _ = decode(body or b"", headers)
@@ -337,8 +276,7 @@ def _read_html(
     body: bytes, *, source: str, url: str | None, headers: dict[str, str] | None,
     published_hint: date | None, warnings: list[str],
 ) -> Document:
-    import lxml.html
-
+    lxml_html = _require("lxml.html")
     if not body or not body.strip():
         warnings.append("empty page")
         return Document(source=source, text="", url=url, published=published_hint, warnings=tuple(warnings))
@@ -351,39 +289,21 @@ def _read_html(
     if not html.strip():
         warnings.append("empty page")
         return Document(source=source, text="", url=url, published=published_hint, warnings=tuple(warnings))
-    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False)
-    tree = lxml.html.document_fromstring(html, parser=parser)
+    parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False, default_doctype=False)
+    tree = lxml_html.document_fromstring(html, parser=parser)
     objects = json_ld(tree, warnings) + microdata(tree)
     language = _language(tree)
     day_first = day_first_language(language)
-    published, updated = _metadata_dates(tree, objects)
-    published = url_date(url) or published
     title = _title(tree, objects)
     emphasis = _emphasis(tree)
-    head_text = "" if published else _visible_head_text(tree)
     text = _paragraphs(_main_text(tree, url, warnings))[:MAX_TEXT_CHARS]
-    if published is None:
-        published, seen_updated = visible_dates(head_text + "\n" + text, day_first=day_first)
-        updated = updated or seen_updated
-    if published is None and published_hint is None:
-        published = _htmldate(tree, url)
-    published = published or published_hint
+    published, updated = page_dates(tree, objects, url=url, text=text, day_first=day_first, hint=published_hint)
     if not text:
         warnings.append("no main text found")
     return Document(
         source=source, text=text, title=title, url=url, published=published, updated=updated,
         language=language, structured=tuple(objects), warnings=tuple(warnings), emphasis=tuple(emphasis),
     )
-
-
-def _htmldate(tree: Any, url: str | None) -> date | None:
-    try:
-        from htmldate import find_date
-
-        found = find_date(tree, url=url, extensive_search=False, original_date=True)
-        return _iso_date(found)
-    except (Exception, RecursionError):  # noqa: BLE001 - a helper's failure only loses the date
-        return None
 
 
 def read_text(text: str, *, source: str) -> Document:

@@ -98,14 +98,19 @@ def crawl(sources: tuple[str, ...], db: str | None, config_path: str | None) -> 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="PATH_OR_URL...")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per document (the stable interface).")
-@click.option("--films", "films", metavar="FILE|TITLES", help="Watch-list: a file with one title a line (aliases after '|'), or comma-separated titles.")
-def extract(inputs: tuple[str, ...], as_json: bool, films: str | None) -> None:
+@click.option("--films", "films", metavar="FILE|TITLES", help="Watch-list: a file with one title a line (aliases after '|'), or comma-separated titles. Default: the configuration's [[films]].")
+@config_option
+def extract(inputs: tuple[str, ...], as_json: bool, films: str | None, config_path: str | None) -> None:
     """Print the claims that files or URLs make (.html/.htm/.html.gz as HTML, anything else as article text)."""
     from pipeline.config import parse_watchlist
     from releasewatch.extract_cmd import extract_documents
     from releasewatch.output import print_document_claims
 
-    watchlist = parse_watchlist(films) if films else ()
+    try:
+        # The same watch-list a crawl would use, unless --films names another one.
+        watchlist = parse_watchlist(films) if films else _load_config(config_path, required=False).films
+    except _errors() as exc:
+        _fail(str(exc), 2)
     failed = 0
     for spec in inputs:
         try:

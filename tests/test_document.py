@@ -121,15 +121,20 @@ def test_huge_page_is_truncated_with_a_warning() -> None:
     assert any("truncated" in w for w in doc.warnings)
 
 
+# htmldate alone (find_date, extensive_search=True, original_date=True) gets 136 of the 156 dated
+# corpus pages right; bench/extract.py prints both figures.
+HTMLDATE_RIGHT = 136
+
+
 def test_corpus_published_dates() -> None:
-    """Publication dates of the shared corpus pages with an unambiguous gold date (htmldate-like accuracy)."""
+    """Publication dates of the shared corpus pages with a gold date: at least as many right as htmldate."""
     corpus = need_shared("corpus")
     ok = total = 0
     for line in (corpus / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
         rec = json.loads(line)
-        if not rec["published"] or rec["published_conflicts"]:
+        if not rec["published"]:
             continue
         doc = read_html(gzip.decompress((corpus / rec["file"]).read_bytes()), source=rec["file"], url=rec["url"])
         total += 1
         ok += bool(doc.published and doc.published.isoformat() == rec["published"])
-    assert total > 100 and ok / total >= 0.78
+    assert total == 156 and ok >= HTMLDATE_RIGHT
