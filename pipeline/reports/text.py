@@ -50,15 +50,17 @@ def render_dossier_text(d: Dossier, width: int = 80) -> str:
     for c in d.latest:
         value = (c.value or "") + (f" as {c.character}" if c.character else "")
         scope = " ".join(x for x in (c.region, c.kind) if x and x != "unspecified")
-        console.print(f"  {escape(c.source)}  {c.field.replace('_', ' ')} {escape(value)} {escape(scope)}")
-        console.print(f"      “{escape(c.evidence)}” {escape(c.url)}")
+        console.print(f"  {escape(c.source)}  {c.field.replace('_', ' ')} {escape(value)}"
+                      + (f" ({escape(scope)})" if scope else ""))
+        console.print(f"      “{escape(c.evidence)}”")
+        console.print(f"      {escape(c.url)}")
     people = Table(title="cast and crew")
     for column in ("role", "name", "character", "named by"):
         people.add_column(column, overflow="fold")
     for field, name, character, sources in d.people:
         people.add_row(field, escape(name), escape(character or ""), escape(", ".join(sources)))
     console.print(people)
-    console.print("history")
+    console.print("history of claims, oldest first")
     for c in d.history:
         value = (c.value or "") + (f" as {c.character}" if c.character else "")
         console.print(f"  {c.fetched_at:%Y-%m-%d %H:%M}  {escape(c.source)}  {c.field.replace('_', ' ')} {escape(value)}")
