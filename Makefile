@@ -26,4 +26,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/extract.py
 
 clean:
-	rm -rf $(VENV) *.egg-info releasewatch-demo.db*
+	rm -rf $(VENV) *.egg-info releasewatch-demo.db* releasewatch-demo.html

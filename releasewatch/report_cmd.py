@@ -72,11 +72,12 @@ def report(since: str | None, films: tuple[str, ...], types: tuple[str, ...], so
     except OSError as exc:
         _fail(f"{output}: cannot write the report ({exc.strerror or exc})")
     n = len(outcome.view.events)
-    if not n:
+    if not n and (output is not None or fmt == "text"):
+        # A data format printed to a pipe says it itself (an empty list), and nothing else may join it.
         why = ("no events yet: run `releasewatch crawl` first" if not outcome.stored_events else
                "no new events since the previous report (use --since to look further back)" if outcome.view.after_event_id
                else "no events match")
-        click.echo(f"nothing to report: {why}", err=output is None and fmt != "text")
+        click.echo(f"nothing to report: {why}")
     if output is not None:
         click.echo(f"wrote {n} event(s) as {fmt} to {output}")
     elif n or fmt != "text":

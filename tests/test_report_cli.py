@@ -51,7 +51,7 @@ def test_report_without_since_starts_where_the_same_report_left_off(fixed) -> No
     database, db = fixed
     assert len(ids(cli("report", "--format", "json", *db))) == 9
     again = cli("report", "--format", "json", *db)
-    assert ids(again) == [] and "nothing to report: no new events since the previous report" in again.stderr
+    assert ids(again) == [] and again.stderr == ""
     # Another format or another output is another report, with its own place.
     assert len(ids(cli("report", "--format", "json", "--type", "conflict", *db))) == 2
     put(database, "gossipreel", "narrows", [date_claim("The Narrows", "2027-03-01", "Now March 1, 2027.", kind="unspecified")],

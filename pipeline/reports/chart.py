@@ -60,8 +60,8 @@ def chart(timeline: Timeline) -> Chart | None:
         return None
     t0 = min(p.seen_at for p in points)
     t1 = max(timeline.until, max(p.seen_at for p in points))
-    if t1 - t0 < timedelta(days=1):
-        t1 = t0 + timedelta(days=1)
+    if t1 - t0 < timedelta(minutes=1):
+        t1 = t0 + timedelta(minutes=1)
     d0 = min(p.day for p in points) - timedelta(days=15)
     d1 = max(p.day for p in points) + timedelta(days=15)
     x = _scale(t0.timestamp(), t1.timestamp(), LEFT, WIDTH - RIGHT)
@@ -85,7 +85,9 @@ def chart(timeline: Timeline) -> Chart | None:
 
 
 def _time_ticks(t0: datetime, t1: datetime, x) -> tuple[Tick, ...]:
-    return tuple(Tick(x((t0 + (t1 - t0) * k / 3).timestamp()), f"{t0 + (t1 - t0) * k / 3:%Y-%m-%d}") for k in range(4))
+    # Crawls minutes apart (the demo, a page fixed the same day) need the time of day to tell apart.
+    shown = "%Y-%m-%d" if t1 - t0 >= timedelta(days=3) else "%m-%d %H:%M"
+    return tuple(Tick(x((t0 + (t1 - t0) * k / 3).timestamp()), f"{t0 + (t1 - t0) * k / 3:{shown}}") for k in range(4))
 
 
 def _date_ticks(d0: date, d1: date, y) -> tuple[Tick, ...]:

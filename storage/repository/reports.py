@@ -22,6 +22,12 @@ from storage.repository.queries import _claim_view, claims_with_context
 from storage.repository.views import ClaimView, EventView
 
 
+_EVENT_COLUMNS = (EventRow.id, EventRow.type, EventRow.field, EventRow.region, EventRow.kind, EventRow.actor,
+                  EventRow.summary, EventRow.severity, EventRow.detected_at, EventRow.sources, EventRow.old_claim_ids,
+                  EventRow.new_claim_ids, EventRow.fingerprint, EventRow.crawl_run_id, EventRow.details,
+                  EventRow.superseded_at)
+
+
 @dataclass(frozen=True, slots=True)
 class EventFilter:
     """Which events a report shows; every part narrows it, an empty part does not."""
@@ -40,7 +46,8 @@ def report_events(s: Session, wanted: EventFilter) -> list[EventView]:
     Sources are matched in Python: events keep theirs as a JSON list, which SQLite and PostgreSQL
     query differently, and a report never holds more than some ten thousand events.
     """
-    stmt = select(EventRow, Film.title, Film.key).join(Film, Film.id == EventRow.film_id).order_by(EventRow.id)
+    # Plain columns, not ORM objects: a report reads up to tens of thousands of events at once.
+    stmt = select(*_EVENT_COLUMNS, Film.title, Film.key).join(Film, Film.id == EventRow.film_id).order_by(EventRow.id)
     if wanted.since is not None:
         stmt = stmt.where(EventRow.detected_at >= wanted.since)
     if wanted.after_event_id is not None:
@@ -54,23 +61,22 @@ def report_events(s: Session, wanted: EventFilter) -> list[EventView]:
     rows = s.execute(stmt).all()
     if wanted.sources:
         chosen = set(wanted.sources)
-        rows = [r for r in rows if chosen & set(r[0].sources)]
-    claim_ids = sorted({int(i) for event, _, _ in rows for i in (*event.old_claim_ids, *event.new_claim_ids)})
+        rows = [r for r in rows if chosen & set(r.sources)]
+    claim_ids = sorted({int(i) for r in rows for i in (*r.old_claim_ids, *r.new_claim_ids)})
     claims: dict[int, ClaimView] = {}
     for condition in among(s, ClaimRow.id, claim_ids):
-        for r in s.execute(claims_with_context().where(condition)):
-            claims[r.id] = _claim_view(r)
+        for c in s.execute(claims_with_context().where(condition)):
+            claims[c.id] = _claim_view(c)
     return [
         EventView(
-            id=event.id, type=event.type, film=title, field=event.field, region=event.region,
-            kind=event.kind, actor=event.actor, summary=event.summary, severity=event.severity,
-            detected_at=event.detected_at, sources=list(event.sources),
-            old=[claims[int(i)] for i in event.old_claim_ids if int(i) in claims],
-            new=[claims[int(i)] for i in event.new_claim_ids if int(i) in claims],
-            film_key=key, fingerprint=event.fingerprint, crawl_run_id=event.crawl_run_id,
-            details=dict(event.details or {}), superseded_at=event.superseded_at,
+            id=r.id, type=r.type, film=r.title, field=r.field, region=r.region, kind=r.kind, actor=r.actor,
+            summary=r.summary, severity=r.severity, detected_at=r.detected_at, sources=list(r.sources),
+            old=[claims[int(i)] for i in r.old_claim_ids if int(i) in claims],
+            new=[claims[int(i)] for i in r.new_claim_ids if int(i) in claims],
+            film_key=r.key, fingerprint=r.fingerprint, crawl_run_id=r.crawl_run_id,
+            details=dict(r.details or {}), superseded_at=r.superseded_at,
         )
-        for event, title, key in rows
+        for r in rows
     ]
 
 
