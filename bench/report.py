@@ -5,7 +5,7 @@ claims, diff, events): per film a studio page gives a date and a director, a fan
 (a conflict), then the fan page corrects itself (a change and a resolution): five events per film.
 Then times `releasewatch report --format html --output FILE` as the command runs it
 (releasewatch.reporting.make_report: queries, estimates, timelines, rendering, writing) and prints
-the events, the seconds, the size of the file and the peak RSS. Goals: under 5 s and 20 MB.
+the events, the seconds (wall clock and CPU), the size of the file and the peak RSS. Goals: under 5 s and 20 MB.
 
 usage: python bench/report.py [--films N] [--db URL] [--output FILE]
 """
@@ -82,14 +82,15 @@ def main() -> None:
             build(database, args.films)
             print(f"built {args.films} films in {time.perf_counter() - started:.1f} s")
         output = args.output or Path(tmp) / "report.html"
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         outcome = make_report(database, ReportRequest("html", since="2000-01-01", output=output),
                               T0 + timedelta(days=10))
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         size = output.stat().st_size
         films = len(outcome.view.films)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"html report: {len(outcome.view.events)} events over {films} films in {seconds:.2f} s, "
+        print(f"html report: {len(outcome.view.events)} events over {films} films in {seconds:.2f} s "
+              f"({cpu:.2f} s of CPU; the rest is waiting for a shared machine or the disk), "
               f"{size / 1e6:.1f} MB, peak RSS {peak:.0f} MB (goals: < 5 s, < 20 MB)")
         database.dispose()
         if seconds >= 5 or size >= 20e6:

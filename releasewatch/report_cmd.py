@@ -77,10 +77,10 @@ def report(since: str | None, films: tuple[str, ...], types: tuple[str, ...], so
         why = ("no events yet: run `releasewatch crawl` first" if not outcome.stored_events else
                "no new events since the previous report (use --since to look further back)" if outcome.view.after_event_id
                else "no events match")
-        click.echo(f"nothing to report: {why}")
-    if output is not None:
+        click.echo(f"nothing to report: {why}" + ("" if outcome.written or output is None else f"; {output} left as it was"))
+    if outcome.written:
         click.echo(f"wrote {n} event(s) as {fmt} to {output}")
-    elif n or fmt != "text":
+    elif output is None and (n or fmt != "text"):
         click.echo(outcome.rendered, nl=False)
 
 

@@ -99,6 +99,7 @@ class ReportOutcome:
     rendered: str
     view: ReportView
     stored_events: int  # in the whole database: 0 means nothing was ever crawled
+    written: bool = False  # whether request.output was written
 
 
 def make_report(database: Database, request: ReportRequest, now: datetime) -> ReportOutcome:
@@ -122,11 +123,13 @@ def make_report(database: Database, request: ReportRequest, now: datetime) -> Re
                    "unacked": request.unacked}
         view = build_report(events, reviews, current, trust, histories, now, since, after, filters)
         rendered = spec.report(view, request.width)
-        if request.output is not None:
-            request.output.write_text(rendered, encoding="utf-8")
+        written = request.output is not None and (bool(events) or not request.output.exists())
+        if written:
+            # With nothing new, an earlier report in the file (or a feed readers still poll) is kept.
+            request.output.write_text(rendered, encoding="utf-8")  # type: ignore[union-attr]
         if events:
             save_report_mark(s, mark_key, max(e.id for e in events), now)
-    return ReportOutcome(rendered, view, stored)
+    return ReportOutcome(rendered, view, stored, written)
 
 
 def make_dossier(database: Database, title: str, fmt: str, now: datetime, width: int = 80) -> str:

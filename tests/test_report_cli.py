@@ -69,6 +69,10 @@ def test_report_writes_a_file_and_says_where(fixed, tmp_path: Path) -> None:
     result = cli("report", "--format", "html", "--output", str(out), "--since", "3650d", *db)
     assert result.exit_code == 0 and result.output == f"wrote 9 event(s) as html to {out}\n"
     assert out.read_text().startswith("<!DOCTYPE html>")
+    before = out.read_bytes()
+    again = cli("report", "--format", "html", "--output", str(out), *db)
+    assert again.output.startswith("nothing to report") and again.output.endswith(f"{out} left as it was\n")
+    assert out.read_bytes() == before
     bad = cli("report", "--format", "md", "--output", str(tmp_path / "missing" / "r.md"), *db)
     assert bad.exit_code == 1 and bad.output.startswith("error: ") and bad.output.count("\n") == 1
 
