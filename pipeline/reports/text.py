@@ -40,9 +40,9 @@ def render_dossier_text(d: Dossier, width: int = 80) -> str:
     for e in d.estimates:
         table.add_row(e.field.replace("_", " "), escape(e.scope), escape(e.shown), escape(f"{e.share:.0%}, {e.reason}"))
     console.print(table)
-    for c in d.conflicts:
-        console.print(f"\nopen conflict: {c.field.replace('_', ' ')} {escape(c.scope)}")
-        for side in c.sides:
+    for conflict in d.conflicts:
+        console.print(f"\nopen conflict: {conflict.field.replace('_', ' ')} {escape(conflict.scope)}")
+        for side in conflict.sides:
             for s in side.said:
                 console.print(f"  {escape(side.value)}  [{escape(s.source)}] {escape(s.url)}")
                 console.print(f"      “{escape(s.evidence)}”")

@@ -13,49 +13,119 @@ from typing import Any, Protocol
 
 class ClaimView(Protocol):
     """A stored claim with where and when it was seen (storage.repository.ClaimView has this shape;
-    pipeline/ never imports storage/)."""
+    pipeline/ never imports storage/). Read-only members, which frozen dataclasses satisfy."""
 
-    id: int
-    film: str
-    field: str
-    value: str | None
-    precision: str | None
-    start: date | None
-    end: date | None
-    status: str | None
-    region: str | None
-    kind: str | None
-    character: str | None
-    evidence: str
-    confidence: float
-    extractor: str
-    source: str
-    url: str
-    fetched_at: datetime
-    published: date | None
-    snapshot_id: int
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def film(self) -> str: ...
+
+    @property
+    def field(self) -> str: ...
+
+    @property
+    def value(self) -> str | None: ...
+
+    @property
+    def precision(self) -> str | None: ...
+
+    @property
+    def start(self) -> date | None: ...
+
+    @property
+    def end(self) -> date | None: ...
+
+    @property
+    def status(self) -> str | None: ...
+
+    @property
+    def region(self) -> str | None: ...
+
+    @property
+    def kind(self) -> str | None: ...
+
+    @property
+    def character(self) -> str | None: ...
+
+    @property
+    def evidence(self) -> str: ...
+
+    @property
+    def confidence(self) -> float: ...
+
+    @property
+    def extractor(self) -> str: ...
+
+    @property
+    def source(self) -> str: ...
+
+    @property
+    def url(self) -> str: ...
+
+    @property
+    def fetched_at(self) -> datetime: ...
+
+    @property
+    def published(self) -> date | None: ...
+
+    @property
+    def snapshot_id(self) -> int: ...
 
 
 class EventView(Protocol):
     """A stored event with its claims (storage.repository.EventView)."""
 
-    id: int
-    type: str
-    film: str
-    field: str
-    region: str | None
-    kind: str | None
-    actor: str | None
-    summary: str
-    severity: str
-    details: dict[str, Any]
-    sources: Sequence[str]
-    detected_at: datetime
-    old: Sequence[ClaimView]
-    new: Sequence[ClaimView]
-    film_key: str
-    fingerprint: str
-    superseded_at: datetime | None
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def type(self) -> str: ...
+
+    @property
+    def film(self) -> str: ...
+
+    @property
+    def field(self) -> str: ...
+
+    @property
+    def region(self) -> str | None: ...
+
+    @property
+    def kind(self) -> str | None: ...
+
+    @property
+    def actor(self) -> str | None: ...
+
+    @property
+    def summary(self) -> str: ...
+
+    @property
+    def severity(self) -> str: ...
+
+    @property
+    def details(self) -> dict[str, Any]: ...
+
+    @property
+    def detected_at(self) -> datetime: ...
+
+    @property
+    def film_key(self) -> str: ...
+
+    @property
+    def fingerprint(self) -> str: ...
+
+    @property
+    def superseded_at(self) -> datetime | None: ...
+
+    @property
+    def sources(self) -> Sequence[str]: ...
+
+    @property
+    def old(self) -> Sequence[ClaimView]: ...
+
+    @property
+    def new(self) -> Sequence[ClaimView]: ...
 
 
 @dataclass(frozen=True, slots=True)
