@@ -109,6 +109,10 @@ def make_report(database: Database, request: ReportRequest, now: datetime) -> Re
     since = parse_since(request.since, now) if request.since else None
     with database.session() as s:
         keys = tuple(film_keys(s, request.films))
+        trust = source_trust(s)
+        unknown = [name for name in request.sources if name not in trust]
+        if unknown:
+            raise BadOption("--source", unknown[0], f"a known source ({', '.join(sorted(trust)) or 'none stored yet'})")
         mark_key = request.mark_key()
         after = None if since is not None else report_mark(s, mark_key)
         events = report_events(s, EventFilter(since=since, after_event_id=after, film_keys=keys, types=request.types,
@@ -117,7 +121,6 @@ def make_report(database: Database, request: ReportRequest, now: datetime) -> Re
         current = current_claims(s, touched) if touched else []
         histories = claim_history_of_film_ids(s, touched)
         reviews = reviews_of(s, [e.id for e in events])
-        trust = source_trust(s)
         stored = event_count(s)
         filters = {"films": list(request.films), "types": list(request.types), "sources": list(request.sources),
                    "unacked": request.unacked}

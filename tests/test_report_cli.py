@@ -91,6 +91,13 @@ def test_report_filters(fixed, args, expected) -> None:
     assert sorted(ids(cli("report", "--format", "json", "--since", "2026-01-01", *args, *db)), reverse=True) == expected
 
 
+def test_an_unknown_source_is_an_error_naming_the_known_ones(fixed) -> None:
+    _, db = fixed
+    result = cli("report", "--source", "nope", *db)
+    assert result.exit_code == 1
+    assert result.output == "error: --source 'nope': expected a known source (framerate, gossipreel, northlight, reelhouse)\n"
+
+
 def test_since_takes_dates_and_durations() -> None:
     now = datetime(2026, 3, 14, 12, tzinfo=timezone.utc)
     assert parse_since("7d", now) == now - timedelta(days=7)
