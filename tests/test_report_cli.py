@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from icalendar import Calendar
 
 from releasewatch.cli import main
-from releasewatch.reporting import parse_since
-from report_fixtures import T0, build_report_db, date_claim, put
+from releasewatch.reporting import ReportRequest, make_dossier, make_report, parse_since
+from report_fixtures import GENERATED_AT, T0, build_report_db, date_claim, put
 from storage.db import Database
 from storage.repository.reports import EventFilter, report_events
 
@@ -178,5 +178,8 @@ def test_report_events_filters_on_each_database(kind: str, request: pytest.Fixtu
             later = report_events(s, EventFilter(after_event_id=6, since=T0 + timedelta(days=4)))
         assert len(every) == 9 and [e.id for e in conflicts] == [6] and [e.id for e in later] == [7, 8, 9]
         assert conflicts[0].new and conflicts[0].new[0].url == "https://gossipreel.example/narrows"
+        page = make_report(database, ReportRequest("html", since="2026-01-01"), GENERATED_AT).rendered
+        assert page.count('<g class="series"') == 6  # 3 + 2 + 1 sources draw the three films' timelines
+        assert "Teodora Vance" in make_dossier(database, "The Salt Road", "text", GENERATED_AT, 80)
     finally:
         database.dispose()
