@@ -29,4 +29,4 @@ eval: $(STAMP)
 	$(BIN)/python bench/eval.py
 
 clean:
-	rm -rf $(VENV) *.egg-info releasewatch-demo.db*
+	rm -rf $(VENV) *.egg-info releasewatch-demo.db* releasewatch-demo.html

@@ -123,20 +123,26 @@ def _old_new(e: ReportEvent) -> str:
     return f"{old or '—'} → {new or '—'}"
 
 
-def render_text(events: Sequence[ReportEvent], width: int = 120) -> str:
-    """A table of events, then each event's evidence: source, URL and the sentence that says it."""
+def render_text(events: Sequence[ReportEvent], width: int = 120, title: str | None = None,
+                show_film: bool = True) -> str:
+    """A table of events, then each event's evidence: source, URL and the sentence that says it.
+
+    Without the film column (`show_film=False`, for events of one film under its own `title`) the
+    table fits an 80-column terminal without breaking words."""
     buffer = io.StringIO()
     console = Console(file=buffer, width=width, force_terminal=False, color_system=None, highlight=False)
     if not events:
         console.print("No events.")
         return buffer.getvalue()
-    table = Table(title=f"releasewatch change report: {len(events)} event(s)", show_lines=False)
+    table = Table(title=title or f"releasewatch change report: {len(events)} event(s)", show_lines=False)
     for column in ("#", "event", "film", "what", "old → new", "sources"):
-        table.add_column(column, overflow="fold")
+        if column != "film" or show_film:
+            table.add_column(column, overflow="fold")
     for e in events:
         label = e.type if e.severity == "normal" else f"{e.type} ({e.severity})"
-        table.add_row(str(e.id), escape(label), escape(e.film), escape(_what(e)), escape(_old_new(e)),
-                      escape(", ".join(e.sources)))
+        row = [str(e.id), escape(label), escape(e.film), escape(_what(e)), escape(_old_new(e)),
+               escape(", ".join(e.sources))]
+        table.add_row(*(row if show_film else row[:2] + row[3:]))
     console.print(table)
     for e in events:
         if e.type == "new":

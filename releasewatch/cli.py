@@ -10,9 +10,8 @@ from pathlib import Path
 import click
 
 from pipeline.errors import PipelineError
-from pipeline.model import EVENT_TYPES
 from releasewatch.errors import ReleasewatchError
-from releasewatch.output import report_width, shown_url
+from releasewatch.output import shown_url
 
 DEFAULT_CONFIG = "releasewatch.toml"
 
@@ -125,42 +124,6 @@ def extract(inputs: tuple[str, ...], as_json: bool, films: str | None, config_pa
             print_document_claims(doc)
     if failed:
         sys.exit(1)
-
-
-def _parse_since(value: str | None) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        _fail(f"--since {value!r}: expected a date like 2025-06-01 or 2025-06-01T12:00")
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-
-
-@main.command()
-@click.option("--since", metavar="DATE", help="Only events detected at or after this date (YYYY-MM-DD).")
-@click.option("--film", metavar="TITLE", help="Only events about this film (title or alias, any case).")
-@click.option("--type", "types", multiple=True, type=click.Choice(list(EVENT_TYPES)),
-              help="Only events of this type (repeatable), e.g. --type conflict --type changed.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@db_option
-@config_option
-def report(since: str | None, film: str | None, types: tuple[str, ...], fmt: str, db: str | None,
-           config_path: str | None) -> None:
-    """Show what changed and where sources disagree, with evidence and URLs."""
-    from pipeline.report import render_json, render_text
-    from storage.repository import list_events
-
-    since_at = _parse_since(since)
-    try:
-        database = _database(db, _load_config(config_path, required=False))
-        with database.session() as s:
-            events = list_events(s, since=since_at, film=film)
-    except _errors() as exc:
-        _fail(str(exc))
-    if types:
-        events = [e for e in events if e.type in types]
-    click.echo(render_json(events) if fmt == "json" else render_text(events, width=report_width()), nl=fmt == "json")
 
 
 @main.command()
@@ -331,6 +294,8 @@ def demo(db_file: str) -> None:
     except _errors() as exc:
         _fail(str(exc))
 
+
+from releasewatch import report_cmd  # noqa: E402,F401  (registers report, film, calendar, ack)
 
 if __name__ == "__main__":
     main()

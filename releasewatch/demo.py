@@ -7,12 +7,14 @@ report: a cross-source date conflict and a same-source change, each with its sen
 from __future__ import annotations
 
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 from rich.console import Console
 
 from pipeline.report import render_text
 from releasewatch.output import print_crawl_summary, report_width
+from releasewatch.reporting import ReportRequest, make_report
 from releasewatch.sample_server import SAMPLE_SITE_DIR, SAMPLE_UPDATES, SampleSite, sample_config
 from scrapers.crawl import run_crawl
 from storage.db import Database
@@ -29,6 +31,7 @@ console = Console(highlight=False)
 def _reset(db_file: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{db_file}{suffix}").unlink(missing_ok=True)
+    db_file.with_suffix(".html").unlink(missing_ok=True)
 
 
 def run_demo(db_file: Path) -> str:
@@ -48,11 +51,14 @@ def run_demo(db_file: Path) -> str:
         print_crawl_summary(run_crawl(config, url, settings_overrides=DEMO_SETTINGS))
     with database.session() as s:
         events = list_events(s)
+    html_file = db_file.with_suffix(".html")
+    make_report(database, ReportRequest("html", output=html_file), datetime.now(timezone.utc))
     database.dispose()
     report = render_text(events, width=report_width())
     console.print("\n[bold]3. change report[/bold]")
     sys.stdout.write(report)
     sys.stdout.flush()
+    console.print(f"\nThe HTML report, with a timeline chart per film, is {html_file}")
     console.print(f"The demo database is {db_file} (reset at each demo run); try "
                   f"`releasewatch report --db sqlite:///{db_file} --format json`.")
     return report

@@ -234,3 +234,29 @@ class Listing(Base):
     children: Mapped[JsonList] = mapped_column(default=list, server_default="[]")
     last_checked_at: Mapped[datetime | None]
     last_status: Mapped[int | None]
+
+
+class EventAck(Base):
+    """An analyst marked an event reviewed (`releasewatch ack`, 0009). Append-only: acking again
+    adds a row, and the newest row is the one reports show."""
+
+    __tablename__ = "event_acks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    by: Mapped[Name]
+    note: Mapped[LongText | None]
+    at: Mapped[datetime]
+
+
+class ReportMark(Base):
+    """The newest event a report showed, per report kind (format, output and filters) (0009): a report
+    run without --since starts after it. Event ids, not times, because rediff stores events found
+    late with an old detected_at, and an analyst has still not seen those."""
+
+    __tablename__ = "report_marks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[Name] = mapped_column(unique=True)
+    last_event_id: Mapped[int]
+    reported_at: Mapped[datetime]

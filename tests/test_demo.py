@@ -13,6 +13,8 @@ from releasewatch.sample_server import SAMPLE_SOURCES
 def test_demo_reports_a_conflict_and_a_change_with_evidence(tmp_path):
     db_file = tmp_path / "demo.db"
     run_demo(db_file)
+    page = (tmp_path / "demo.html").read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and '<svg xmlns="http://www.w3.org/2000/svg" class="timeline"' in page
     result = CliRunner().invoke(main, ["report", "--format", "json", "--db", f"sqlite:///{db_file}"])
     assert result.exit_code == 0, result.output
     events = json.loads(result.output)["events"]
