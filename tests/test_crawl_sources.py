@@ -235,7 +235,7 @@ def test_bad_input_is_recorded_with_its_reason_and_the_run_finishes(db: Database
                                   "<url><loc>gopher://127.0.0.1/a</loc></url></urlset>")
     site.write("kit.pdf", b"%PDF-1.4 " + b"x" * 200_000)
     with SampleSite(site.root) as slow_robots:
-        slow_robots.set_delay("robots.txt", 3)
+        slow_robots.set_delay("robots.txt", 5)
         summary = crawl(
             db,
             SourceConfig("good", "pages", (site.url("good.html"), site.url("loop-a.html"), site.url("kit.pdf"))),
@@ -243,7 +243,9 @@ def test_bad_input_is_recorded_with_its_reason_and_the_run_finishes(db: Database
             SourceConfig("huge", "sitemap", (site.url("huge-sitemap.xml.gz"),), max_pages=5),
             SourceConfig("odd", "sitemap", (site.url("odd-sitemap.xml"),)),
             SourceConfig("slow", "pages", (slow_robots.url("good.html"),)),
-            REDIRECT_MAX_TIMES=3, RETRY_TIMES=0,
+            # the million-URL sitemap streams for a while on a loaded machine: more than the 0.5 s
+            # the other tests allow, still well under the slow robots.txt's 5 s
+            REDIRECT_MAX_TIMES=3, RETRY_TIMES=0, DOWNLOAD_TIMEOUT=2,
         )
         assert slow_robots.hits("good.html") == 0  # a site whose robots.txt times out is not crawled
         slow_url = slow_robots.url("good.html")
@@ -253,7 +255,7 @@ def test_bad_input_is_recorded_with_its_reason_and_the_run_finishes(db: Database
     assert reasons[("good", site.url("kit.pdf"))] == "not HTML (content type application/pdf)"
     assert reasons[("huge", site.url("n/5.html"))] == "more than max_pages=5 pages listed: the rest were not requested this run"
     assert reasons[("odd", "gopher://127.0.0.1/a")] == "unsupported URL scheme 'gopher'"
-    assert reasons[("slow", slow_url)] == "robots.txt unreachable (timed out after 0.5s): site skipped this run"
+    assert reasons[("slow", slow_url)] == "robots.txt unreachable (timed out after 2s): site skipped this run"
     assert len(reasons) == len(summary.failures) == 6
     assert (summary.status, summary.pages_fetched) == ("partial", 6)  # good.html and n/0..4.html
     assert sum(site.hits(f"n/{i}.html") for i in range(10)) == 5
