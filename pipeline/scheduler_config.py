@@ -96,8 +96,12 @@ def check_crontab(text: str) -> None:
     """Raise ValueError unless `text` is a five-field crontab APScheduler can run."""
     from apscheduler.triggers.cron import CronTrigger
 
-    if len(text.split()) != 5:
+    fields = text.split()
+    if len(fields) != 5:
         raise ValueError(f"{text!r} is not a crontab line with five fields (minute hour day month weekday)")
+    if re.search(r"(^|[,-])\d", fields[4]):
+        # crontab counts 0 as Sunday, APScheduler 3 as Monday: a number would run on the wrong day.
+        raise ValueError(f"{text!r}: write weekdays as names (mon-fri, sat,sun), not numbers")
     CronTrigger.from_crontab(text, timezone="UTC")
 
 
