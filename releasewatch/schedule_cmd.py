@@ -5,6 +5,8 @@ import logging
 import signal
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -15,7 +17,8 @@ from releasewatch.cli import _database, _errors, _fail, _load_config, config_opt
 LOG_FORMAT = "%(asctime)s %(levelname)s %(message)s"
 
 
-def _stop_on_signals() -> threading.Event:
+@contextmanager
+def _stop_on_signals() -> Iterator[threading.Event]:
     """An event set by SIGINT or SIGTERM, so that both stop the scheduler the same clean way."""
     stop = threading.Event()
 
@@ -23,9 +26,12 @@ def _stop_on_signals() -> threading.Event:
         logging.getLogger("releasewatch.scheduler").info("%s received", signal.Signals(signum).name)
         stop.set()
 
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, request_stop)
-    return stop
+    previous = {signum: signal.signal(signum, request_stop) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _print_jobs(rows: list, zone: str) -> None:
@@ -71,11 +77,13 @@ def schedule(once: bool, list_jobs: bool, db: str | None, config_path: str | Non
     # APScheduler's own INFO lines ("Running job ...") would repeat ours without the counts.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    stop = _stop_on_signals()
     try:
-        if once:
-            ok = scheduling.run_once(config, database, stop)
-            sys.exit(0 if ok and not stop.is_set() else 1)
-        scheduling.serve(config, database, stop)
+        with _stop_on_signals() as stop:
+            if once:
+                ok = scheduling.run_once(config, database, stop) and not stop.is_set()
+            else:
+                scheduling.serve(config, database, stop)
     except _errors() as exc:
         _fail(str(exc))
+    if once and not ok:
+        sys.exit(1)

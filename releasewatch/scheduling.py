@@ -17,7 +17,7 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -175,7 +175,7 @@ def serve(config: Config, database: Database, stop: threading.Event, *,
                 if ids:
                     log.info("jobs %s: %s", what, ", ".join(ids))
             for job in scheduler.get_jobs():
-                log.info("job %s, next run %s", job.name, _when(job.next_run_time))
+                log.info("job %s, next run %s", job.name, _when(job.next_run_time, scheduler.timezone))
             for spec in runner.after_crawl_jobs:
                 log.info("job %s: %s", spec.job_id, spec.schedule)
             scheduler.resume()
@@ -195,9 +195,12 @@ def run_once(config: Config, database: Database, stop: threading.Event, *,
     """Every job once, now: each source's crawl, then the after-crawl jobs, then the others. True when none failed."""
     specs = job_table(config)
     runner = Runner(config, database, specs, crawl_settings)
-    # A stop request (SIGTERM) reaches the running crawl through the runner's cancel event.
-    watcher = threading.Thread(target=lambda: stop.wait() and runner.context.cancel.set(), daemon=True)
-    watcher.start()
+    def pass_stop_on() -> None:
+        # A stop request (SIGTERM) reaches the running crawl through the runner's cancel event.
+        stop.wait()
+        runner.context.cancel.set()
+
+    threading.Thread(target=pass_stop_on, daemon=True).start()
     first = [s for s in specs if s.trigger is not None and s.start_now]
     rest = [s for s in specs if s.trigger is not None and not s.start_now]
     outcomes = [runner.run(s.job_id, follow_up=False) for s in first]
@@ -240,5 +243,5 @@ def list_jobs(config: Config, database: Database, now: datetime) -> list[JobRow]
     return rows
 
 
-def _when(at: datetime | None) -> str:
-    return "-" if at is None else at.strftime("%Y-%m-%d %H:%M:%S %Z")
+def _when(at: datetime | None, zone: tzinfo) -> str:
+    return "-" if at is None else f"{at.astimezone(zone):%Y-%m-%d %H:%M:%S %Z}"
