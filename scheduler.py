@@ -6,10 +6,6 @@ on its schedule) or none, which means "right after every crawl that produced eve
 How the jobs are run, stored, listed and stopped is releasewatch/scheduling.py.
 
 `python scheduler.py` is `releasewatch schedule`, with the same options.
-
-Where the alerts of the alerts branch plug in (each one entry of JOB_KINDS):
-    "alerts": lambda c: [JobSpec("alerts", _send_alerts, None, "after each crawl with events")]
-    "digest": lambda c: [JobSpec("digest", _send_digest, daily_trigger(c.alerts.digest_at, c.alerts.timezone), ...)]
 """
 from __future__ import annotations
 

@@ -68,6 +68,11 @@ class Runner:
             outcome = spec.run(self.context)
         except _EXPECTED as exc:
             outcome = JobOutcome(f"error: {exc}", failed=True)
+        except KeyboardInterrupt as exc:
+            # A crawl run in the main thread (--once) may turn SIGINT/SIGTERM into this after recording
+            # its run; it is a stop request like any other, and the jobs after it are skipped.
+            self.context.cancel.set()
+            outcome = JobOutcome(f"interrupted ({type(exc).__name__})", failed=True)
         except Exception as exc:  # a bug: keep its traceback in the log, keep the scheduler alive
             log.exception("%s raised", job_id)
             outcome = JobOutcome(f"error: {type(exc).__name__}: {exc}", failed=True)

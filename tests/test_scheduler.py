@@ -22,7 +22,7 @@ from pipeline.config import parse_config
 from releasewatch.cli import main
 from releasewatch.sample_server import SampleSite
 from releasewatch.scheduling import list_jobs, opened_scheduler, run_once, serve, sync_jobs
-from scheduler import job_table
+from scheduler import JobContext, job_table
 from scrapers.crawl import run_crawl
 from storage import repository
 from storage.db import Database
@@ -150,6 +150,20 @@ def test_a_restart_keeps_next_run_times_and_a_changed_configuration_is_resynced(
     assert after["crawl:reviews"].next_run_time == t1  # a new source is crawled at once
     rows = {row.job_id: row for row in list_jobs(changed, db, t1)}
     assert rows["crawl:studio"].next_run == after["crawl:studio"].next_run_time and rows["crawl:studio"].note == ""
+
+
+def test_maintenance_runs_the_backends_upkeep_and_deletes_nothing(db: Database) -> None:
+    config = parse_config(TABLE)
+    with db.session() as s:
+        repository.sync_sources(s, config.sources)
+        before = repository.counts(s)
+    (maintenance,) = [spec for spec in job_table(config) if spec.job_id == "maintenance"]
+    outcome = maintenance.run(JobContext(config, db, threading.Event()))
+    assert not outcome.failed
+    expected = "ANALYZE, VACUUM, PRAGMA wal_checkpoint(TRUNCATE), file " if db.is_sqlite else "ANALYZE; "
+    assert outcome.summary.startswith(expected) and "retention_days = 90" in outcome.summary
+    with db.session() as s:
+        assert repository.counts(s) == before
 
 
 def test_one_second_schedules_run_again_and_again_never_twice_at_once(site: SampleSite, sqlite_url: str) -> None:
