@@ -15,14 +15,15 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from apscheduler.triggers.interval import IntervalTrigger
 from click.testing import CliRunner
 from sqlalchemy import select
 
 from pipeline.config import parse_config
 from releasewatch.cli import main
 from releasewatch.sample_server import SampleSite
-from releasewatch.scheduling import list_jobs, opened_scheduler, run_once, serve, sync_jobs
-from scheduler import JobContext, job_table
+from releasewatch.scheduling import Runner, list_jobs, opened_scheduler, run_once, serve, sync_jobs
+from scheduler import JobContext, JobOutcome, JobSpec, job_table
 from scrapers.crawl import run_crawl
 from storage import repository
 from storage.db import Database
@@ -150,6 +151,24 @@ def test_a_restart_keeps_next_run_times_and_a_changed_configuration_is_resynced(
     assert after["crawl:reviews"].next_run_time == t1  # a new source is crawled at once
     rows = {row.job_id: row for row in list_jobs(changed, db, t1)}
     assert rows["crawl:studio"].next_run == after["crawl:studio"].next_run_time and rows["crawl:studio"].note == ""
+
+
+def test_after_crawl_jobs_run_right_after_a_crawl_that_produced_events(sqlite_url: str) -> None:
+    """The slot immediate alerts take: a job without a trigger, run after each crawl with events."""
+    events = iter([0, 3])
+    ran: list[str] = []
+    specs = [
+        JobSpec("crawl:x", lambda context: JobOutcome("crawled", events=next(events)), IntervalTrigger(hours=1),
+                "every 1h (UTC)", start_now=True),
+        JobSpec("after", lambda context: ran.append("after") or JobOutcome("done"), None, "after each crawl with events"),
+    ]
+    runner = Runner(parse_config(TABLE), Database(sqlite_url), specs)
+    runner.run("crawl:x")
+    assert ran == []
+    runner.run("crawl:x")
+    assert ran == ["after"]
+    runner.context.cancel.set()
+    assert runner.run("crawl:x") is None  # stopping: nothing new starts
 
 
 def test_maintenance_runs_the_backends_upkeep_and_deletes_nothing(db: Database) -> None:
