@@ -200,6 +200,7 @@ def run_once(config: Config, database: Database, stop: threading.Event, *,
     """Every job once, now: each source's crawl, then the after-crawl jobs, then the others. True when none failed."""
     specs = job_table(config)
     runner = Runner(config, database, specs, crawl_settings)
+
     def pass_stop_on() -> None:
         # A stop request (SIGTERM) reaches the running crawl through the runner's cancel event.
         stop.wait()
