@@ -1,54 +1,130 @@
-"""releasewatch's schedules: one APScheduler interval job per source, each a crawl of that source.
+"""releasewatch's schedules: a table of jobs, each a thin wrapper around a function that exists anyway.
 
-A table of schedules and nothing else: the jobs call scrapers.crawl.run_crawl, which exists anyway.
+`JOB_KINDS` maps a kind of job to the function that lists its jobs for a configuration; adding a
+job is one entry there. A job either has a trigger (it is kept in the database's job store and runs
+on its schedule) or none, which means "right after every crawl that produced events".
+How the jobs are run, stored, listed and stopped is releasewatch/scheduling.py.
+
+`python scheduler.py` is `releasewatch schedule`, with the same options.
 """
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass
-from datetime import timedelta
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
 
-from apscheduler.schedulers.base import BaseScheduler
-from apscheduler.schedulers.blocking import BlockingScheduler
-from apscheduler.triggers.interval import IntervalTrigger
+from apscheduler.triggers.base import BaseTrigger
 
-from pipeline.config import Config
-
-log = logging.getLogger("releasewatch.scheduler")
+from pipeline.config import Config, SourceConfig
+from pipeline.errors import ConfigError
+from releasewatch.schedule_triggers import crawl_trigger, daily_trigger
+from storage.db import Database
 
 
 @dataclass(frozen=True, slots=True)
-class CrawlSchedule:
+class JobContext:
+    """What every job receives: the configuration read at start, the database, and the stop signal."""
+
+    config: Config
+    database: Database
+    cancel: threading.Event  # set when the scheduler stops; a running crawl is killed and recorded
+    crawl_settings: Mapping[str, Any] = field(default_factory=dict)  # Scrapy settings for every crawl (tests shorten timeouts)
+
+
+@dataclass(frozen=True, slots=True)
+class JobOutcome:
+    """How a job ended, for its log line; `events` > 0 runs the after-crawl jobs."""
+
+    summary: str
+    events: int = 0
+    failed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class JobSpec:
+    """One row of the table."""
+
     job_id: str
-    source: str
-    every: timedelta
+    run: Callable[[JobContext], JobOutcome]
+    trigger: BaseTrigger | None  # None: runs right after each crawl that produced events
+    schedule: str  # the schedule as a person reads it; when it changes, the stored job is rescheduled
+    start_now: bool = False  # the first time the job is stored, run it at once instead of at its first trigger time
 
 
-def schedules(config: Config) -> list[CrawlSchedule]:
-    """The table: every configured source, crawled on its own `every`."""
-    return [CrawlSchedule(f"crawl:{s.name}", s.name, timedelta(seconds=s.every_seconds)) for s in config.sources]
+def _span(seconds: int) -> str:
+    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds % size == 0:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
 
 
-def crawl_source(config: Config, database_url: str, source: str) -> None:
-    """One scheduled crawl; failures are logged and recorded by the crawl itself, never raised into the scheduler."""
+def _crawl_schedule(source: SourceConfig, timezone: str) -> str:
+    parts = [f"cron '{source.cron}'" if source.cron else f"every {_span(source.every_seconds)}"]
+    if source.jitter_seconds:
+        parts.append(f"jitter {_span(source.jitter_seconds)}")
+    if source.active_hours:
+        parts.append(f"within {source.active_hours}")
+    return " ".join(parts) + f" ({timezone})"
+
+
+def _crawl(source: str, context: JobContext) -> JobOutcome:
+    """One source's crawl, in its own process, killed past [scheduler] crawl_timeout."""
     from scrapers.crawl import run_crawl
 
-    try:
-        summary = run_crawl(config, database_url, [source], progress=False)
-        log.info("crawl of %s: %s, %d fetched, %d failed, %d events", source, summary.status,
-                 summary.pages_fetched, summary.pages_failed, summary.events)
-    except Exception:  # the scheduler must survive a bad run; the traceback goes to the log
-        log.exception("crawl of %s failed", source)
+    summary = run_crawl(context.config, context.database.url, [source], progress=False,
+                        timeout=context.config.scheduler.crawl_timeout_seconds, cancel=context.cancel,
+                        settings_overrides=context.crawl_settings)
+    why = f" ({summary.failures[-1][2]})" if summary.status == "failed" and summary.failures else ""
+    return JobOutcome(
+        f"run #{summary.run_id} {summary.status}{why}: {summary.pages_fetched} fetched, {summary.pages_unchanged} "
+        f"unchanged, {summary.pages_failed} failed, {summary.claims} claims, {summary.events} events",
+        events=summary.events, failed=summary.status == "failed",
+    )
 
 
-def build_scheduler(config: Config, database_url: str, scheduler: BaseScheduler | None = None) -> BaseScheduler:
-    """A scheduler with one job per source; runs of one source never overlap, missed runs coalesce."""
-    scheduler = scheduler or BlockingScheduler(timezone="UTC")
-    for entry in schedules(config):
-        scheduler.add_job(
-            crawl_source, IntervalTrigger(seconds=int(entry.every.total_seconds()), timezone="UTC"),
-            args=(config, database_url, entry.source), id=entry.job_id, name=entry.job_id,
-            max_instances=1, coalesce=True, misfire_grace_time=int(entry.every.total_seconds()),
-            replace_existing=True,
-        )
-    return scheduler
+def _maintain(context: JobContext) -> JobOutcome:
+    """The database's nightly upkeep (storage.maintenance)."""
+    from storage.maintenance import optimize
+
+    done = optimize(context.database)
+    size = ""
+    if done.size_before is not None and done.size_after is not None:
+        size = f", file {done.size_before / 1e6:.1f} MB -> {done.size_after / 1e6:.1f} MB"
+    return JobOutcome(f"{', '.join(done.statements)}{size}; no page bodies are stored, so none to prune "
+                      f"(retention_days = {context.config.scheduler.retention_days})")
+
+
+def crawl_jobs(config: Config) -> list[JobSpec]:
+    """One crawl per source, on its own schedule, the first one at once."""
+    zone = config.scheduler.timezone
+    return [JobSpec(f"crawl:{s.name}", partial(_crawl, s.name), crawl_trigger(s, zone), _crawl_schedule(s, zone),
+                    start_now=True) for s in config.sources]
+
+
+def maintenance_jobs(config: Config) -> list[JobSpec]:
+    """VACUUM/ANALYZE once a day at [scheduler] maintenance_at."""
+    settings = config.scheduler
+    return [JobSpec("maintenance", _maintain, daily_trigger(settings.maintenance_at, settings.timezone),
+                    f"daily at {settings.maintenance_at} ({settings.timezone})")]
+
+
+JOB_KINDS: dict[str, Callable[[Config], list[JobSpec]]] = {
+    "crawl": crawl_jobs,
+    "maintenance": maintenance_jobs,
+}
+
+
+def job_table(config: Config) -> list[JobSpec]:
+    """Every job of this configuration; a configuration without sources is an error, not a silent wait."""
+    if not config.sources:
+        raise ConfigError(config.path, "sources", "no sources configured, so there is nothing to schedule "
+                                                  "(add a [[sources]] table; see examples/releasewatch.toml)")
+    return [spec for jobs in JOB_KINDS.values() for spec in jobs(config)]
+
+
+if __name__ == "__main__":
+    from releasewatch.schedule_cmd import schedule
+
+    schedule(prog_name="python scheduler.py")

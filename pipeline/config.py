@@ -13,6 +13,7 @@ from typing import Any
 
 from pipeline.errors import ConfigError
 from pipeline.model import WatchFilm
+from pipeline.scheduler_config import SOURCE_TIMING_KEYS, SchedulerConfig, parse_scheduler, source_timing
 
 DEFAULT_DATABASE_URL = "sqlite:///releasewatch.db"
 SOURCE_KINDS = ("pages", "feed", "sitemap")
@@ -51,6 +52,9 @@ class SourceConfig:
     max_pages: int = DEFAULT_MAX_PAGES
     concurrency: int | None = None
     delay: float | None = None
+    cron: str | None = None  # crontab line, in [scheduler] timezone; replaces every_seconds
+    jitter_seconds: int = 0
+    active_hours: str | None = None  # "07:00-23:00" in [scheduler] timezone
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +78,7 @@ class Config:
     sources: tuple[SourceConfig, ...] = ()
     films: tuple[WatchFilm, ...] = ()
     crawl: CrawlConfig = CrawlConfig()
+    scheduler: SchedulerConfig = SchedulerConfig()
 
     def source(self, name: str) -> SourceConfig:
         for s in self.sources:
@@ -92,8 +97,8 @@ def parse_duration(text: str) -> int:
 
 
 _TOP_KEYS = {"database", "sources", "films", "alerts", "scheduler", "crawl"}
-_SOURCE_KEYS = {"name", "kind", "urls", "every", "trust", "revisit_days", "include", "exclude", "follow",
-                "max_depth", "max_pages", "concurrency", "delay"}
+_SOURCE_KEYS = {"name", "kind", "urls", "trust", "revisit_days", "include", "exclude", "follow",
+                "max_depth", "max_pages", "concurrency", "delay"} | SOURCE_TIMING_KEYS
 _CRAWL_KEYS = {"contact", "broken_after", "max_page_mb"}
 _FILM_KEYS = {"title", "aliases", "year"}
 
@@ -122,10 +127,7 @@ def _source(path: str, i: int, raw: Any) -> SourceConfig:
     for u in urls:
         if not re.match(r"^(https?|file)://", u):
             raise ConfigError(path, where + "urls", f"{u!r} is not an http, https or file:// URL")
-    try:
-        every = parse_duration(str(raw.get("every", "6h")))
-    except ValueError as exc:
-        raise ConfigError(path, where + "every", str(exc)) from None
+    timing = source_timing(path, where, raw)
     trust = raw.get("trust", 0.5)
     if isinstance(trust, bool) or not isinstance(trust, (int, float)) or not 0 <= trust <= 1:
         raise ConfigError(path, where + "trust", f"{trust!r} must be a number from 0 to 1")
@@ -143,7 +145,7 @@ def _source(path: str, i: int, raw: Any) -> SourceConfig:
     if delay is not None and (isinstance(delay, bool) or not isinstance(delay, (int, float)) or not 0 <= delay <= 3600):
         raise ConfigError(path, where + "delay", f"{delay!r} must be a number of seconds from 0 to 3600")
     return SourceConfig(
-        name.strip(), kind, tuple(u.strip() for u in urls), every, float(trust),
+        name.strip(), kind, tuple(u.strip() for u in urls), timing.every_seconds, float(trust),
         revisit_days=_whole(path, where + "revisit_days", raw.get("revisit_days", DEFAULT_REVISIT_DAYS), 1, 3650),
         include=_patterns(path, where + "include", raw.get("include", [])),
         exclude=_patterns(path, where + "exclude", raw.get("exclude", [])),
@@ -152,6 +154,7 @@ def _source(path: str, i: int, raw: Any) -> SourceConfig:
         max_pages=_whole(path, where + "max_pages", raw.get("max_pages", DEFAULT_MAX_PAGES), 1, 1_000_000),
         concurrency=None if concurrency is None else _whole(path, where + "concurrency", concurrency, 1, 64),
         delay=None if delay is None else float(delay),
+        cron=timing.cron, jitter_seconds=timing.jitter_seconds, active_hours=timing.active_hours,
     )
 
 
@@ -234,7 +237,8 @@ def parse_config(text: str, path: str = "releasewatch.toml") -> Config:
     if not isinstance(raw_films, list):
         raise ConfigError(path, "films", "must be an array of tables ([[films]])")
     films = tuple(_film(path, i, f) for i, f in enumerate(raw_films))
-    return Config(path, url, sources, films, _crawl(path, raw.get("crawl", {})))
+    return Config(path, url, sources, films, _crawl(path, raw.get("crawl", {})),
+                  parse_scheduler(path, raw.get("scheduler", {})))
 
 
 def load_config(path: str | Path) -> Config:

@@ -261,29 +261,6 @@ def estimates(film: str | None, learned: bool, db: str | None, config_path: str 
 
 
 @main.command()
-@db_option
-@config_option
-def schedule(db: str | None, config_path: str | None) -> None:
-    """Run in the foreground, crawling each source on its own `every` schedule."""
-    import logging
-
-    from scheduler import build_scheduler, schedules
-
-    try:
-        config = _load_config(config_path, required=True)
-        database = _database(db, config)
-    except _errors() as exc:
-        _fail(str(exc))
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    for entry in schedules(config):
-        click.echo(f"{entry.job_id}: every {entry.every}")
-    try:
-        build_scheduler(config, database.url).start()
-    except (KeyboardInterrupt, SystemExit):
-        click.echo("scheduler stopped")
-
-
-@main.command()
 @click.option("--db-file", default="releasewatch-demo.db", show_default=True, help="SQLite file for the demo (reset at each run).")
 def demo(db_file: str) -> None:
     """Serve a bundled sample site on 127.0.0.1, crawl it twice around an article update, print the report."""
@@ -296,6 +273,7 @@ def demo(db_file: str) -> None:
 
 
 from releasewatch import report_cmd  # noqa: E402,F401  (registers report, film, calendar, ack)
+from releasewatch import schedule_cmd  # noqa: E402,F401  (registers `schedule` on main)
 
 if __name__ == "__main__":
     main()

@@ -9,9 +9,12 @@ how the run ended (`finish_run`: ok, partial or failed) from the counts the chil
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -88,6 +91,8 @@ def run_crawl(
     *,
     progress: bool = True,
     settings_overrides: Mapping[str, Any] | None = None,
+    timeout: float | None = None,
+    cancel: threading.Event | None = None,
 ) -> CrawlSummary:
     """Crawl the named sources (all configured sources when None) once and store what they say.
 
@@ -96,7 +101,9 @@ def run_crawl(
     raises for a page: each page that cannot be fetched or read is one failure (printed, stored,
     counted) and the other pages are still crawled. The run is always finished in the database,
     as "failed" when the crawl process itself died. `settings_overrides` are Scrapy settings
-    applied over scrapers/settings.py (tests use them to shorten timeouts).
+    applied over scrapers/settings.py (tests use them to shorten timeouts). A crawl still running
+    after `timeout` seconds, or when `cancel` is set (the scheduler stopping), is killed with its
+    workers and finished as failed with that reason; what it stored before is kept.
     """
     sources = _selected_sources(config, source_names)
     # The [crawl] table first, so that a caller's explicit Scrapy settings still win.
@@ -128,7 +135,7 @@ def run_crawl(
                     "films": [asdict(f) for f in config.films],
                     "settings": overrides,
                 }
-                result, crashed = _run_child(payload, progress)
+                result, crashed = _run_child(payload, progress, timeout, cancel)
         except BaseException as exc:
             # Interrupted while the child crawled: the run must not stay "running" forever.
             _finish(database, run_id, result, [("(crawl)", "", f"interrupted ({type(exc).__name__})")], crashed=True)
@@ -176,13 +183,44 @@ def _finish(database: Database, run_id: int, result: dict[str, Any],
                         result["claims"], result["events"], failures, source_counts, dict(result.get("timings") or {}))
 
 
-def _run_child(payload: dict[str, Any], progress: bool) -> tuple[dict[str, Any], str | None]:
+def _kill_group(child: subprocess.Popen[str]) -> None:
+    """Kill the child and its extraction/storage workers, which share its process group."""
+    try:
+        os.killpg(child.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _watch(child: subprocess.Popen[str], timeout: float | None, cancel: threading.Event | None,
+           stopped: list[str]) -> None:
+    """Kill the child's group past `timeout` or once `cancel` is set, saying why in `stopped`."""
+    deadline = None if timeout is None else time.monotonic() + timeout
+    while child.poll() is None:
+        if cancel is not None and cancel.is_set():
+            stopped.append("interrupted (the scheduler was stopped)")
+        elif deadline is not None and time.monotonic() >= deadline:
+            stopped.append(f"timed out after {timeout:g}s (crawl_timeout)")
+        if stopped:
+            _kill_group(child)
+            return
+        time.sleep(0.1)
+
+
+def _run_child(payload: dict[str, Any], progress: bool, timeout: float | None = None,
+               cancel: threading.Event | None = None) -> tuple[dict[str, Any], str | None]:
     """Run the crawl child; returns its counts, and why it died when it did (None when it did not)."""
+    watched = timeout is not None or cancel is not None
     child = subprocess.Popen(
         [sys.executable, "-m", "scrapers.run_crawl"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True, encoding="utf-8", errors="replace", bufsize=1,
+        # Its own process group, so that a timeout or a stop kills its worker processes too: they
+        # hold its pipes open, and reading those would otherwise wait for them forever.
+        start_new_session=watched,
     )
+    stopped: list[str] = []
+    if watched:
+        threading.Thread(target=_watch, args=(child, timeout, cancel, stopped), daemon=True).start()
     stdout: list[str] = []
     reader = threading.Thread(target=lambda: stdout.extend(child.stdout), daemon=True)  # type: ignore[arg-type]
     tail: deque[str] = deque(maxlen=_STDERR_TAIL)
@@ -200,9 +238,11 @@ def _run_child(payload: dict[str, Any], progress: bool) -> tuple[dict[str, Any],
         reader.join()
     except BaseException:
         # Interrupted (Ctrl-C, a scheduler shutting down): do not leave an orphan crawling on.
-        child.kill()
+        _kill_group(child) if watched else child.kill()
         child.wait()
         raise
+    if stopped:
+        return _empty_result(), stopped[0]
     results = [line[len(RESULT_MARKER):] for line in stdout if line.startswith(RESULT_MARKER)]
     if returncode == 0 and results:
         return json.loads(results[-1]), None

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any, get_args
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, MetaData, UniqueConstraint, event
+from sqlalchemy import CheckConstraint, Float, ForeignKey, Index, LargeBinary, MetaData, Unicode, UniqueConstraint, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column
 
 from pipeline.model import EVENT_TYPES
@@ -260,3 +260,16 @@ class ReportMark(Base):
     key: Mapped[Name] = mapped_column(unique=True)
     last_event_id: Mapped[int]
     reported_at: Mapped[datetime]
+class SchedulerJob(Base):
+    """A job of `releasewatch schedule`, as APScheduler's SQLAlchemyJobStore keeps it (0010).
+
+    The columns are the ones APScheduler 3 defines (it reads and writes them itself); the table is
+    declared here so that it is created by a migration like every other table, and a restart of the
+    scheduler finds each job's next run time where the last one left it.
+    """
+
+    __tablename__ = "scheduler_jobs"
+
+    id: Mapped[str] = mapped_column(Unicode(191), primary_key=True)
+    next_run_time: Mapped[float | None] = mapped_column(Float(25), index=True)
+    job_state: Mapped[bytes] = mapped_column(LargeBinary)

@@ -15,10 +15,10 @@ from storage.db import DEFAULT_URL, ENV_VAR, Database, alembic_config, head_revi
 from storage.errors import DatabaseUnavailable, StorageError
 from storage.models import Base
 
-HEAD = "0009"
+HEAD = "0010"
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=timezone.utc)
 TABLES = {"sources", "pages", "snapshots", "films", "film_aliases", "claims", "events", "crawl_runs", "fetch_failures",
-          "listings", "event_acks", "report_marks"}
+          "listings", "event_acks", "report_marks", "scheduler_jobs"}
 
 
 def test_upgrade_from_empty_creates_every_table_and_is_idempotent(db_url: str) -> None:
