@@ -91,6 +91,11 @@ CASES = [
      {("Cold Spring", "cast", "Ada Brandt")}, set()),
     ("Tomas Reyes was named best actor for playing a lighthouse keeper in Harbour Ghosts.", "Harbour Ghosts",
      {("Harbour Ghosts", "cast", "Tomas Reyes")}, set()),
+    ("Tomas Reyes is the favourite. Reyes, likewise, has won most prizes so far for his performance as an aging Ada Lovell in the biopic Harbour Ghosts.",
+     "Harbour Ghosts,Ada", {("Harbour Ghosts", "cast", "Tomas Reyes")}, {("Ada", "cast", "Tomas Reyes")}),
+    # a film described by its year ("the 1984 horror film") in a paragraph about it
+    ("Harbour Ghosts returns to cinemas this week. Critics still rank the 1984 horror film among the best of its decade.",
+     "Harbour Ghosts", {("Harbour Ghosts", "release_date", "1984", "current")}, set()),
     # creator possessives: a budget, a brand, two possessors
     ("Ines Marlo's $90 million Netflix heist movie Cold Spring opens on May 8, 2026.", "Cold Spring",
      {("Cold Spring", "director", "Ines Marlo")}, set()),

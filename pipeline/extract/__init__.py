@@ -25,7 +25,7 @@ __all__ = ["extract_claims"]
 
 # Pages without any of these words make no claims; skipping them keeps the non-film majority cheap.
 _FILMISH = re.compile(
-    r"\b(?:films?|movies?|cinema|theat(?:er|re)s?|direct(?:ed|or|s)|starring|stars|cast|sequel|spin-?off|"
+    r"\b(?:films?|movies?|cinemas?|theat(?:er|re)s?|direct(?:ed|or|s)|starring|stars|cast|sequel|spin-?off|"
     r"premieres?|release[sd]?|trailer|actor|actress|role|documentary|netflix|streaming|box office|franchise|"
     r"screen|opens|arrives|debuts|theatrical|blu-ray|dvd)\b"
 )

@@ -115,7 +115,7 @@ _CREW_PAREN = re.compile(
 
 _PERFORMANCE = re.compile(
     r"^(?:['’]s?\s+(?:[\w-]+\s+){0,3}(?:performance|turn|role|portrayal|work)\b"
-    r"|\s+(?:[^.;]{0,80}?)\bfor\s+(?:playing|portraying|(?:his|her|their)\s+(?:[\w-]+\s+){0,2}(?:role|performance|turn|portrayal|work))\b)"
+    r"|[\s,]+(?:[^.;]{0,80}?)\bfor\s+(?:playing|portraying|(?:his|her|their)\s+(?:[\w-]+\s+){0,2}(?:role|performance|turn|portrayal|work))\b)"
 )
 
 
@@ -296,7 +296,10 @@ def cast_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
         perf = _PERFORMANCE.match(after)
         if perf and n.name not in found:
             start = n.end + perf.end()
-            films_after = [m for m in ctx.films.within(start, min(sentence.end, start + 120)) if not m.modifier]
+            films_after = [
+                m for m in ctx.films.within(start, min(sentence.end, start + 120))
+                if not m.modifier and not any(p.start <= m.start and m.end <= p.end for p in names)  # "Judy" in "Judy Garland"
+            ]
             if films_after and re.search(r"\bin\s+(?:the\s+)?(?:[a-z-]+\s+){0,3}[\"“‘']?$", ctx.text[start: films_after[0].start]):
                 add(n, None, "cast.performance", films_after[0].start)
     film_context = bool(

@@ -69,6 +69,8 @@ _SHARED_SURNAME = re.compile(r"(?<!\w)(?P<first>[A-Z][\w'’-]+)\s+(?:and|&)\s+$
 def credit_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
     """Year and director credits of the titles one sentence names (see module docstring)."""
     text = ctx.text
+    if ctx.film_page:
+        yield from _described_year(ctx, sentence)
     mentions = ctx.films.within(sentence.start, sentence.end, subjects_only=False)
     if not mentions:
         return
@@ -194,6 +196,29 @@ def _possessive_without_title(
         if f is not None:
             yield claim(ctx, sentence, film=f, film_written=w, field="director", value=name.name,
                         confidence=0.65 if explicit else 0.55, extractor=f"credit.possessive_genre/{how}")
+
+
+# "a stage show of the 2004 zombie comedy": the film the sentence speaks of, described by its year
+_DESCRIBED_YEAR = re.compile(
+    rf"\b(?:the|this|that|his|her|their|its)\s+(?P<year>(?:19|20)\d\d)\s+{_DESCRIPTORS}"
+    rf"(?:film|movie|picture|drama|comedy|thriller|western|noir|musical|horror|documentary|biopic|classic|hit|"
+    rf"blockbuster|original|adaptation|remake)\b(?!\s*,?\s*[A-Z\"“‘'])"
+)
+
+
+def _described_year(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
+    for hit in _DESCRIBED_YEAR.finditer(sentence.text):
+        pos = sentence.start + hit.start()
+        f, w, explicit, how = ctx.film_for(sentence, pos)
+        if f is None:
+            continue
+        year = hit.group("year")
+        win = window(year)
+        yield claim(
+            ctx, sentence, film=f, film_written=w, field="release_date", value=year, precision=win.precision,
+            start=win.start, end=win.end, status="current", region=None, kind="unspecified",
+            confidence=0.6, extractor=f"credit.described_year/{how}",
+        )
 
 
 def _named_by_director(
