@@ -115,6 +115,11 @@ CASES = [
      {("Copper Moth", "release_date", "2026-03-06", "current")}, set()),
     ("Sony's Rust Meridian lands on Netflix April 3, 2026 after a theatrical run.", "",
      {("Rust Meridian", "release_date", "2026-04-03", "current")}, set()),
+    # a director of something the sentence does not name is no director of the page's film
+    ("Cold Spring opens on May 8, 2026. Last year, director Lio Brandt organized a stage show in Leeds.",
+     "Cold Spring", set(), {("Cold Spring", "director", "Lio Brandt")}),
+    ("Cold Spring opens on May 8, 2026. The film's director, Lio Brandt, shot it in Leeds.",
+     "Cold Spring", {("Cold Spring", "director", "Lio Brandt")}, set()),
     # an album is no film credit
     ("Her second album, 2019's Night Swimming, went gold; the film Marsh Hollow opens May 8, 2026.", "",
      set(), {("Night Swimming", "release_date", "2019", "current")}),

@@ -61,6 +61,15 @@ _WHOSE_TITLE = re.compile(
 )
 # "co-directed the studio's 2023 hit Pebble & Pine with Anika Sørvik": the partner co-directs that film
 _CO_DIRECTED_WITH = re.compile(r"\bco-?directed\b[^.;]{0,90}?\bwith\s+$", re.IGNORECASE)
+# "its director, X", "the film's director X", "the movie's writer-director": the role belongs to the film at hand
+_FILM_OWNS_ROLE = re.compile(
+    r"(?i)(?:\b(?:its|their)|\bthe\s+(?:film|movie|picture|sequel|project|documentary|feature)['’]s?|"
+    r"\b(?:film|movie|picture|sequel|project|documentary|feature)\s+(?:and\s+)?)\s*(?:[a-z-]+\s+)?$"
+)
+_FILM_ANAPHOR = re.compile(
+    r"(?i)\b(?:the|this|that)\s+(?:new\s+|upcoming\s+)?(?:film|movie|picture|sequel|prequel|follow-up|project|"
+    r"documentary|feature|thriller|drama|comedy|adaptation|remake)\b|\bits\b|\bit\s+(?:is|was|stars|comes)\b"
+)
 _DIRECTED_ADJ = re.compile(r"^(?:[-–](?:directed|helmed)\b|['’]s?\s+(?:feature\s+)?directorial\s+(?:debut|effort|follow-up|return))")
 _DIRECTORISH = re.compile(r"direct|dir\.|helm|filmmaker", re.IGNORECASE)
 _NEGATED = re.compile(
@@ -102,6 +111,13 @@ def director_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
             if _NEGATED.search(after[:40]) and re.search(r"direct", after[:60]):
                 continue
             f, w, explicit, how = ctx.film_for(sentence, name.start)
+            role_only = not re.search(r"(?i)\b(?:directed|helmed|dir\.|by)\b", m_before.group(0))
+            if f and role_only and not explicit and not _FILM_OWNS_ROLE.search(before[: m_before.start()] + " "):
+                # "director Chas Burns organized a stage show": a director, but of what the sentence does
+                # not say; only "its director", "the film's director" or a heading's list tie him to the film
+                opens_with_role = bool(re.match(r"(?i)[\s•*-]*(?:[a-z-]+\s+)?(?:writer[-/])?(?:co-)?dir", sentence.text))
+                if how == "page" and not opens_with_role and not _FILM_ANAPHOR.search(sentence.text):
+                    continue
             if f:
                 yield _claim(ctx, sentence, name, f, w, 0.8 if explicit else 0.65, f"director.by/{how}")
                 # "directed by Cormac Delacroix-Nwosu, whose Brixham Tide (2019) ...": the director's own credit
