@@ -60,6 +60,8 @@ class CrawlConfig:
     contact: str | None = None  # a URL or email address put in the User-Agent
     broken_after: int = DEFAULT_BROKEN_AFTER  # runs in a row a source may fail before it is flagged
     max_page_mb: float = DEFAULT_MAX_PAGE_MB  # pages larger than this are cut off and recorded
+    # URLs from listings, links and redirects may reach private/loopback addresses off their configured origin
+    allow_private_networks: bool = False
 
     @property
     def user_agent(self) -> str:
@@ -94,7 +96,7 @@ def parse_duration(text: str) -> int:
 _TOP_KEYS = {"database", "sources", "films", "alerts", "scheduler", "crawl"}
 _SOURCE_KEYS = {"name", "kind", "urls", "every", "trust", "revisit_days", "include", "exclude", "follow",
                 "max_depth", "max_pages", "concurrency", "delay"}
-_CRAWL_KEYS = {"contact", "broken_after", "max_page_mb"}
+_CRAWL_KEYS = {"contact", "broken_after", "max_page_mb", "allow_private_networks"}
 _FILM_KEYS = {"title", "aliases", "year"}
 
 
@@ -183,7 +185,11 @@ def _crawl(path: str, raw: Any) -> CrawlConfig:
     max_mb = raw.get("max_page_mb", DEFAULT_MAX_PAGE_MB)
     if isinstance(max_mb, bool) or not isinstance(max_mb, (int, float)) or not 0 < max_mb <= 1024:
         raise ConfigError(path, "crawl.max_page_mb", f"{max_mb!r} must be a number of megabytes from 0 to 1024")
+    allow_private = raw.get("allow_private_networks", False)
+    if not isinstance(allow_private, bool):
+        raise ConfigError(path, "crawl.allow_private_networks", f"{allow_private!r} must be true or false")
     return CrawlConfig(
+        allow_private_networks=allow_private,
         contact=contact.strip() if contact else None,
         broken_after=_whole(path, "crawl.broken_after", raw.get("broken_after", DEFAULT_BROKEN_AFTER), 1, 100),
         max_page_mb=float(max_mb),
