@@ -12,8 +12,9 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+
+from pipeline.terminal import shown, visible_json
 
 
 class ReportClaim(Protocol):
@@ -78,7 +79,7 @@ def event_json(e: ReportEvent) -> dict[str, Any]:
 
 
 def render_json(events: Sequence[ReportEvent]) -> str:
-    return json.dumps({"events": [event_json(e) for e in events]}, ensure_ascii=False, indent=2)
+    return visible_json(json.dumps({"events": [event_json(e) for e in events]}, ensure_ascii=False, indent=2))
 
 
 def _what(e: ReportEvent) -> str:
@@ -135,15 +136,15 @@ def render_text(events: Sequence[ReportEvent], width: int = 120) -> str:
         table.add_column(column, overflow="fold")
     for e in events:
         label = e.type if e.severity == "normal" else f"{e.type} ({e.severity})"
-        table.add_row(str(e.id), escape(label), escape(e.film), escape(_what(e)), escape(_old_new(e)),
-                      escape(", ".join(e.sources)))
+        table.add_row(str(e.id), shown(label), shown(e.film), shown(_what(e)), shown(_old_new(e)),
+                      shown(", ".join(e.sources)))
     console.print(table)
     for e in events:
         if e.type == "new":
             continue
-        console.print(f"\n#{e.id} {escape(e.type)} · {escape(e.film)} · {escape(e.summary)}")
+        console.print(f"\n#{e.id} {shown(e.type)} · {shown(e.film)} · {shown(e.summary)}")
         for side, claims in (("old", e.old), ("new", e.new)):
             for c in claims:
-                console.print(f"  {side} {escape(_value(c))}  [{escape(c.source)}] {escape(c.url)}")
-                console.print(f"      “{escape(c.evidence)}”")
+                console.print(f"  {side} {shown(_value(c))}  [{shown(c.source)}] {shown(c.url)}")
+                console.print(f"      “{shown(c.evidence)}”")
     return buffer.getvalue()
