@@ -10,6 +10,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pipeline.errors import ConfigError
 from pipeline.model import WatchFilm
@@ -18,6 +19,7 @@ DEFAULT_DATABASE_URL = "sqlite:///releasewatch.db"
 SOURCE_KINDS = ("pages", "feed", "sitemap")
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+MAX_DURATION_SECONDS = 366 * 86400  # a schedule longer than a year is a typo, and overflows the scheduler's timers
 
 
 DEFAULT_REVISIT_DAYS = 30
@@ -90,7 +92,10 @@ def parse_duration(text: str) -> int:
     m = _DURATION.match(text)
     if not m or int(m[1]) == 0:
         raise ValueError(f"{text!r} is not a duration like '30m', '6h' or '1d'")
-    return int(m[1]) * _UNIT_SECONDS[m[2]]
+    seconds = int(m[1]) * _UNIT_SECONDS[m[2]]
+    if seconds > MAX_DURATION_SECONDS:
+        raise ValueError(f"{text[:20]!r}{'...' if len(text) > 20 else ''} is longer than a year (at most 366d)")
+    return seconds
 
 
 _TOP_KEYS = {"database", "sources", "films", "alerts", "scheduler", "crawl"}
@@ -124,6 +129,9 @@ def _source(path: str, i: int, raw: Any) -> SourceConfig:
     for u in urls:
         if not re.match(r"^(https?|file)://", u):
             raise ConfigError(path, where + "urls", f"{u!r} is not an http, https or file:// URL")
+        problem = _url_problem(u.strip())
+        if problem:
+            raise ConfigError(path, where + "urls", f"{u!r}: {problem}")
     try:
         every = parse_duration(str(raw.get("every", "6h")))
     except ValueError as exc:
@@ -155,6 +163,20 @@ def _source(path: str, i: int, raw: Any) -> SourceConfig:
         concurrency=None if concurrency is None else _whole(path, where + "concurrency", concurrency, 1, 64),
         delay=None if delay is None else float(delay),
     )
+
+
+def _url_problem(url: str) -> str | None:
+    """What makes a configured URL unusable (no host, a port that is not a number), or None."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        return "its port is not a number from 1 to 65535"
+    if port == 0:
+        return "its port is not a number from 1 to 65535"
+    if parts.scheme != "file" and not parts.hostname:
+        return "it names no host"
+    return None
 
 
 def _whole(path: str, key: str, value: Any, low: int, high: int) -> int:

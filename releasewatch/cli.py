@@ -13,7 +13,8 @@ from pipeline.errors import PipelineError
 from pipeline.model import EVENT_TYPES
 from pipeline.terminal import visible, visible_json
 from releasewatch.errors import ReleasewatchError
-from releasewatch.output import report_width, shown_url
+from releasewatch.output import report_width
+from storage.errors import masked_url
 
 DEFAULT_CONFIG = "releasewatch.toml"
 
@@ -69,7 +70,7 @@ def init(db: str | None, config_path: str | None) -> None:
     """Create the database or upgrade it to the latest schema."""
     try:
         database = _database(db, _load_config(config_path, required=False))
-        click.echo(f"database ready: {shown_url(database.url)}")
+        click.echo(f"database ready: {masked_url(database.url)}")
     except _errors() as exc:
         _fail(str(exc))
 

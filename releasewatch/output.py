@@ -9,7 +9,6 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline.terminal import shown
-from sqlalchemy.engine import make_url
 
 console = Console(highlight=False)
 
@@ -17,14 +16,6 @@ console = Console(highlight=False)
 def report_width() -> int:
     """Reports use the terminal's width, and at least 100 columns so that tables stay readable in a pipe."""
     return max(100, shutil.get_terminal_size((120, 40)).columns)
-
-
-def shown_url(url: str) -> str:
-    """A database URL safe to print: the password is masked."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # an unparsable URL has no password we could find; show it as given
-        return url
 
 
 def print_crawl_summary(summary: Any) -> None:
