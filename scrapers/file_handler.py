@@ -2,8 +2,8 @@
 so a configured `file:///dev/zero` (or any huge file) would read until memory runs out.
 
 A page is read up to RELEASEWATCH_PAGE_MAXSIZE and one byte more (the spider then cuts it and
-records the cut, as for an http page); anything else (a feed, a sitemap) up to its
-`download_maxsize`, and a larger one fails as "larger than the download limit".
+records the cut, as for an http page); anything else (a feed, a sitemap) up to
+RELEASEWATCH_SITEMAP_MAXSIZE and one byte more, a larger one marked cut as an http listing is.
 """
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from scrapy.core.downloader.handlers.base import BaseDownloadHandler
-from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import Response
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.asyncio import run_in_thread
@@ -34,9 +33,9 @@ class LimitedFileDownloadHandler(BaseDownloadHandler):
             page_limit = settings.getint("RELEASEWATCH_PAGE_MAXSIZE", 0)
             body = await run_in_thread(read_at_most, filepath, page_limit + 1 if page_limit else 0)
         else:
-            limit = int(request.meta.get("download_maxsize", settings.getint("DOWNLOAD_MAXSIZE", 0)) or 0)
+            limit = settings.getint("RELEASEWATCH_SITEMAP_MAXSIZE", 0) or settings.getint("DOWNLOAD_MAXSIZE", 0)
             body = await run_in_thread(read_at_most, filepath, limit + 1 if limit else 0)
             if limit and len(body) > limit:
-                raise DownloadCancelledError(f"Received more bytes than download max size ({limit}) in request {request}.")
+                request.meta["releasewatch_cut"] = True  # read as far as it goes, as an http listing is
         respcls = responsetypes.from_args(filename=filepath, body=body)
         return respcls(url=request.url, body=body)

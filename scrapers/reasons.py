@@ -42,6 +42,11 @@ def capped(max_pages: int) -> str:
     return f"more than max_pages={max_pages} pages listed: the rest were not requested this run"
 
 
+def listing_cut(limit: int) -> str:
+    """A feed or sitemap longer than the crawl reads: the entries before the cut were used."""
+    return f"larger than the {size(limit)} read of a feed or sitemap: only the entries in its first {size(limit)} were used"
+
+
 def not_readable(content_type: str) -> str:
     return f"not HTML (content type {content_type})"
 

@@ -54,9 +54,23 @@ def origin(url: str) -> Origin | None:
     return Origin(scheme, host, port if port is not None else _DEFAULT_PORTS.get(scheme))
 
 
+def malformed(url: str) -> str | None:
+    """Why `url` cannot be requested at all (a port that is not a number from 1 to 65535), else None."""
+    try:
+        port = urlsplit(url).port
+    except ValueError:
+        return "not a valid URL: its port is not a number from 0 to 65535"
+    if port == 0:
+        return "not a valid URL: port 0"
+    return None
+
+
 def normalised(url: str) -> str:
     """The URL as a Scrapy Request holds it, so configured URLs compare equal to the requests made for them."""
-    return safe_url_string(url.strip())
+    try:
+        return safe_url_string(url.strip())
+    except ValueError:  # a port that is not a number: never equal to a request Scrapy could make
+        return url.strip()
 
 
 def address_kind(address: Address) -> str | None:
@@ -105,7 +119,7 @@ class UrlPolicy:
         if scheme not in FETCHED_SCHEMES:
             return f"refused: only http and https URLs are fetched from listings, links and redirects (not {scheme or 'no scheme'!r})"
         if origin(url) is None:
-            return "refused: the URL has no readable host and port"
+            return malformed(url) or "refused: the URL has no host"
         return None
 
     def needs_address_check(self, url: str, reached_from: Iterable[str]) -> bool:
@@ -122,7 +136,7 @@ class UrlPolicy:
         for address in addresses:
             kind = address_kind(address)
             if kind is not None:
-                named = str(address) if str(address) == host else f"{host} resolves to {address}"
-                return (f"refused: {named} is a {kind} address, reached from a listing, link or redirect "
+                named = f"{address} is" if str(address) == host.strip("[]") else f"{host} resolves to {address},"
+                return (f"refused: {named} a {kind} address, reached from a listing, link or redirect "
                         "outside the configured URL's origin (set [crawl] allow_private_networks = true to allow)")
         return None

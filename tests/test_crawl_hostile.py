@@ -5,6 +5,7 @@ its reason recorded as the page's failure, and nothing reaches the other server 
 """
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from pipeline.config import Config, CrawlConfig, SourceConfig
 from pipeline.model import WatchFilm
 from releasewatch.sample_server import SampleSite
 from scrapers.crawl import CrawlSummary, run_crawl
+from scrapers.url_policy import UrlPolicy
 from storage.db import Database
 from storage.models import CrawlRun
 
@@ -114,3 +116,31 @@ def test_a_configured_file_is_read_under_the_page_size_limit(db: Database) -> No
     summary = crawl(db, SourceConfig("files", "pages", ("file:///dev/zero",)), RELEASEWATCH_PAGE_MAXSIZE=50_000)
     assert summary.status == "ok" and summary.pages_fetched == 1
     assert summary.sources["files"]["cut_off"] == 1
+
+
+CONFIGURED = UrlPolicy.for_urls(["http://127.0.0.1:8000/feed.xml", "file:///srv/pages/a.html", "https://news.example/"])
+
+
+@pytest.mark.parametrize(("url", "reached_from", "addresses", "refused"), [
+    ("http://127.0.0.1:8000/feed.xml", [], ["127.0.0.1"], None),  # configured
+    ("file:///srv/pages/a.html", [], [], None),  # configured file
+    ("file:///etc/passwd", ["http://127.0.0.1:8000/feed.xml"], [], "file:// URL"),
+    ("ftp://news.example/a", ["https://news.example/"], [], "only http and https"),
+    ("http://127.0.0.1:8000/a.html", ["http://127.0.0.1:8000/feed.xml"], ["127.0.0.1"], None),  # same origin
+    ("http://127.0.0.1:80/a.html", ["http://127.0.0.1:8000/feed.xml"], ["127.0.0.1"], "loopback"),
+    ("http://localhost:8000/a.html", ["http://127.0.0.1:8000/feed.xml"], ["127.0.0.1"], "localhost resolves to"),
+    ("https://news.example:443/b", ["https://news.example/"], ["10.1.2.3"], None),  # default port written out
+    ("https://cdn.example/b", ["https://news.example/"], ["10.1.2.3"], "private"),
+    ("http://metadata.example/", ["https://news.example/"], ["169.254.169.254"], "link-local"),
+    ("http://[::1]:8000/", ["http://127.0.0.1:8000/feed.xml"], ["::1"], "loopback"),
+    ("http://mapped.example/", ["https://news.example/"], ["::ffff:127.0.0.1"], "loopback"),
+    ("https://elsewhere.example/", ["https://news.example/"], ["93.184.216.34"], None),  # public
+    ("http://127.0.0.1:abc/", ["http://127.0.0.1:8000/feed.xml"], [], "port is not a number"),
+])
+def test_the_url_policy(url: str, reached_from: list[str], addresses: list[str], refused: str | None) -> None:
+    reason = CONFIGURED.refusal(url)
+    if reason is None and CONFIGURED.needs_address_check(url, reached_from):
+        reason = CONFIGURED.address_refusal(url, [ipaddress.ip_address(a) for a in addresses])
+    assert (reason is None) == (refused is None) and (refused is None or refused in str(reason)), reason
+    opened = UrlPolicy(CONFIGURED.configured, allow_private_networks=True)
+    assert not opened.needs_address_check(url, reached_from)

@@ -46,6 +46,7 @@ from scrapers.errors import NotAFeed, NotASitemap, TooLarge
 from scrapers.feeds import read_feed
 from scrapers.items import FailureItem, ListingItem, NotModifiedItem, PageItem
 from scrapers.sitemaps import open_sitemap, sitemap_urls_from_robots
+from scrapers.url_policy import malformed
 from storage.repository.crawling import PageState
 from storage.repository.listings import Child, ListingCheck, ListingState
 
@@ -243,13 +244,18 @@ class SourcesSpider(Spider):
                                            self._clock(), response.status, lower.get("etag"),
                                            lower.get("last-modified"), children))
 
-    def _child_listings(self, source: SourceConfig, children: Iterable[Child], origin: str | None) -> Iterable[Request]:
+    def _child_listings(self, source: SourceConfig, children: Iterable[Child],
+                        origin: str | None) -> Iterable[Request | FailureItem]:
         """The sitemaps an index (or a robots.txt) names; from an index, only those that changed
         within the revisit window (a child last changed before it lists only pages too old to matter)."""
         plan = self._plans[source.name]
         oldest = self._clock().date() - timedelta(days=source.revisit_days)
         for loc, lastmod in children:
             if lastmod is None or lastmod >= oldest or plan.first_crawl:
+                broken = malformed(loc)
+                if broken is not None:
+                    yield FailureItem(source.name, loc, broken, self._clock())
+                    continue
                 yield self._listing(source.name, loc, SITEMAP, origin=origin)
 
     def _admit(self, source: str, url: str) -> tuple[bool, FailureItem | None]:
@@ -267,6 +273,9 @@ class SourcesSpider(Spider):
         plan.requested.add(url)  # also a refused one: one failure per URL, not one per listing that repeats it
         if scheme not in ("http", "https", "file"):
             return False, FailureItem(source, url, f"unsupported URL scheme {scheme!r}", self._clock())
+        broken = malformed(url)
+        if broken is not None:
+            return False, FailureItem(source, url, broken, self._clock())
         return True, None
 
     def _page_request(self, source: str, url: str, *, depth: int, published: date | None,
@@ -367,38 +376,49 @@ class SourcesSpider(Spider):
             yield FailureItem(source_name, url, reasons.http_status(response.status), self._clock())
             return
         plan = self._plans[source_name]
+        limit = self._setting("RELEASEWATCH_SITEMAP_MAXSIZE", 50 * 1024 * 1024)
+        cut = bool(response.meta.get("releasewatch_cut"))
+        # A listing past the limit was cut there (see _bytes_received): its entries are read as far
+        # as they go, so that max_pages of them are still fetched, and the cut is recorded.
+        body = response.body[:limit] if cut and limit else response.body
+        over_limit = FailureItem(source_name, url, f"{role}: {reasons.listing_cut(limit)}", self._clock())
         try:
             children: list[Child] = []
             if role == FEED:
-                entries = read_feed(response.body, response.url, _headers(response))
+                entries = read_feed(body, response.url, _headers(response))
                 for entry in entries:
                     if self._wanted(source, entry.url, entry.published, None):
                         yield from self._listed_page(source_name, entry.url, published=entry.published, origin=origin)
             else:
-                yield from self._read_sitemap(source, response, children)
+                yield from self._read_sitemap(source, body, children, origin)
         except (NotAFeed, NotASitemap, TooLarge) as exc:
-            yield FailureItem(source_name, url, str(exc), self._clock())
+            yield over_limit if cut else FailureItem(source_name, url, str(exc), self._clock())
             return
+        if cut:
+            if not plan.capped:
+                yield over_limit
+            return  # no validators: a 304 next time would hide the entries past the cut
         if not plan.capped:
             # A listing read only up to max_pages is fetched whole again next time, or a 304 would
             # hide the entries past the cap for as long as it stays the same.
             yield from self._listing_check(response, tuple(children))
 
-    def _read_sitemap(self, source: SourceConfig, response: Response, children: list[Child]) -> Iterable[Request | FailureItem]:
+    def _read_sitemap(self, source: SourceConfig, body: bytes, children: list[Child],
+                      origin: str | None) -> Iterable[Request | FailureItem]:
         """Request what a sitemap lists; an index's child sitemaps are also added to `children`."""
         limit = self._setting("RELEASEWATCH_SITEMAP_MAXSIZE", 50 * 1024 * 1024)
-        sitemap = open_sitemap(response.body, limit)
+        sitemap = open_sitemap(body, limit)
         plan = self._plans[source.name]
         for entry in sitemap.entries():
             if sitemap.type == "sitemapindex":
                 children.append((entry.loc, entry.lastmod))
-                yield from self._child_listings(source, [(entry.loc, entry.lastmod)], response.meta.get("releasewatch_origin"))
+                yield from self._child_listings(source, [(entry.loc, entry.lastmod)], origin)
                 continue
             if plan.capped:
                 return  # stop reading: the rest of a huge sitemap is never parsed
             if self._wanted(source, entry.loc, entry.published, entry.lastmod):
                 yield from self._listed_page(source.name, entry.loc, published=entry.published or entry.lastmod,
-                                             origin=response.meta.get("releasewatch_origin"))
+                                             origin=origin)
 
     # -- reading pages -----------------------------------------------------------------------
     def parse(self, response: Response, **kwargs: Any) -> Iterable[PageItem | NotModifiedItem | FailureItem | Request]:
@@ -453,25 +473,40 @@ class SourcesSpider(Spider):
     def _headers_received(self, headers: Any, body_length: int, request: Request, spider: Spider) -> None:
         """Stop downloading a page whose Content-Type says it is not HTML: its body is never read.
         Note whether the body comes compressed (see _bytes_received)."""
-        if spider is not self or request.meta.get("releasewatch_role") != PAGE:
+        role = request.meta.get("releasewatch_role")
+        if spider is not self or role is None:
+            return
+        encoding = headers.get(b"Content-Encoding")
+        encoded = bool(encoding and encoding.strip().lower() not in (b"identity", b""))
+        if role != PAGE:
+            if encoded:
+                request.meta["releasewatch_encoded"] = True  # download_maxsize also bounds its inflation
+            else:
+                # Not cancelled at the limit, whatever its Content-Length says: cut there instead
+                # (_bytes_received), so the entries before the cut are still read.
+                request.meta["download_maxsize"] = 0
             return
         value = headers.get(b"Content-Type")
         content_type = value.decode("latin-1") if isinstance(value, bytes) else value
         if content_type and not reasons.is_readable(content_type):
             raise StopDownload(fail=False)
-        encoding = headers.get(b"Content-Encoding")
-        if encoding and encoding.strip().lower() not in (b"identity", b""):
+        if encoded:
             # Compressed bytes on the wire say little about the page's size: the whole transfer is
             # read (up to DOWNLOAD_MAXSIZE, which also bounds inflation) and cut after decompression.
             request.meta["releasewatch_encoded"] = True
 
     def _bytes_received(self, data: bytes, request: Request, spider: Spider) -> None:
-        """Stop reading a page past RELEASEWATCH_PAGE_MAXSIZE: what arrived so far is read and the cut recorded."""
-        if spider is not self or request.meta.get("releasewatch_role") != PAGE or request.meta.get("releasewatch_encoded"):
+        """Stop reading a page past RELEASEWATCH_PAGE_MAXSIZE (a feed or sitemap past
+        RELEASEWATCH_SITEMAP_MAXSIZE): what arrived so far is read and the cut recorded."""
+        role = request.meta.get("releasewatch_role")
+        if spider is not self or role is None or request.meta.get("releasewatch_encoded"):
             return
         received = request.meta.get("releasewatch_received", 0) + len(data)
         request.meta["releasewatch_received"] = received
-        limit = self._setting("RELEASEWATCH_PAGE_MAXSIZE", 10 * 1024 * 1024)
+        if role == PAGE:
+            limit = self._setting("RELEASEWATCH_PAGE_MAXSIZE", 10 * 1024 * 1024)
+        else:
+            limit = self._setting("RELEASEWATCH_SITEMAP_MAXSIZE", 50 * 1024 * 1024)
         if limit and received > limit:
             request.meta["releasewatch_cut"] = True
             raise StopDownload(fail=False)
