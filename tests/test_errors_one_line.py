@@ -10,12 +10,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from db_fixtures import _upgraded
 
 from pipeline.config import Config, SourceConfig
 from pipeline.model import WatchFilm
 from releasewatch.cli import main
 from releasewatch.sample_server import SampleSite
+from scrapers import reasons
 from scrapers.crawl import run_crawl
 from storage.db import Database
 from storage.errors import masked_url
@@ -90,3 +92,16 @@ def test_a_sitemap_past_the_size_read_is_read_up_to_max_pages_and_says_it_is_too
         ("few", site.url("static.xml")): "sitemap: larger than the 20000 bytes read of a feed or sitemap: only the "
                                          "entries in its first 20000 bytes were used",
     }
+
+
+@pytest.mark.parametrize(("exc", "passed", "expected"), [
+    (DownloadCancelledError(), 20_000, "larger than the download limit (20000 bytes)"),
+    (DownloadCancelledError(), None, "download cancelled"),
+    (DownloadCancelledError("Received 3000000 bytes which is larger than download max size (2097152) in request "
+                            "<GET http://x/>."), None, "larger than the download limit (2 MB)"),
+    (IgnoreRequest("Ignored response <200 http://x/s.xml> because its body (10 B compressed, 4194304 B decompressed "
+                   "so far) exceeded DOWNLOAD_MAXSIZE (2097152 B) during decompression."), None,
+     "larger than the download limit (2 MB) once decompressed"),
+])
+def test_a_download_over_a_limit_says_which_limit(exc: Exception, passed: int | None, expected: str) -> None:
+    assert reasons.exception_reason(exc, "http://x/s.xml", 1.0, passed_limit=passed) == expected

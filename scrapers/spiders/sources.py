@@ -499,10 +499,12 @@ class SourcesSpider(Spider):
         """Stop reading a page past RELEASEWATCH_PAGE_MAXSIZE (a feed or sitemap past
         RELEASEWATCH_SITEMAP_MAXSIZE): what arrived so far is read and the cut recorded."""
         role = request.meta.get("releasewatch_role")
-        if spider is not self or role is None or request.meta.get("releasewatch_encoded"):
+        if spider is not self or role is None:
             return
         received = request.meta.get("releasewatch_received", 0) + len(data)
-        request.meta["releasewatch_received"] = received
+        request.meta["releasewatch_received"] = received  # also says why a download was cancelled (failed)
+        if request.meta.get("releasewatch_encoded"):
+            return
         if role == PAGE:
             limit = self._setting("RELEASEWATCH_PAGE_MAXSIZE", 10 * 1024 * 1024)
         else:
@@ -517,7 +519,9 @@ class SourcesSpider(Spider):
         source = request.meta["releasewatch_source"]
         url = request.meta["releasewatch_url"]
         timeout = request.meta.get("download_timeout") or self._setting("DOWNLOAD_TIMEOUT", 0.0)
-        reason = reasons.exception_reason(failure.value, url, timeout)
+        maxsize = int(request.meta.get("download_maxsize", self._setting("DOWNLOAD_MAXSIZE", 0)) or 0)
+        passed = maxsize if maxsize and request.meta.get("releasewatch_received", 0) > maxsize else None
+        reason = reasons.exception_reason(failure.value, url, timeout, passed_limit=passed)
         if request.meta.get("releasewatch_role") in (FEED, SITEMAP, ROBOTS):
             self._listings_in_flight -= 1
             reason = f"{request.meta['releasewatch_role']}: {reason}"
