@@ -10,6 +10,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pipeline.errors import ConfigError
 from pipeline.model import WatchFilm
@@ -19,6 +20,7 @@ DEFAULT_DATABASE_URL = "sqlite:///releasewatch.db"
 SOURCE_KINDS = ("pages", "feed", "sitemap")
 _DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+MAX_DURATION_SECONDS = 366 * 86400  # a schedule longer than a year is a typo, and overflows the scheduler's timers
 
 
 DEFAULT_REVISIT_DAYS = 30
@@ -64,6 +66,8 @@ class CrawlConfig:
     contact: str | None = None  # a URL or email address put in the User-Agent
     broken_after: int = DEFAULT_BROKEN_AFTER  # runs in a row a source may fail before it is flagged
     max_page_mb: float = DEFAULT_MAX_PAGE_MB  # pages larger than this are cut off and recorded
+    # URLs from listings, links and redirects may reach private/loopback addresses off their configured origin
+    allow_private_networks: bool = False
 
     @property
     def user_agent(self) -> str:
@@ -93,13 +97,16 @@ def parse_duration(text: str) -> int:
     m = _DURATION.match(text)
     if not m or int(m[1]) == 0:
         raise ValueError(f"{text!r} is not a duration like '30m', '6h' or '1d'")
-    return int(m[1]) * _UNIT_SECONDS[m[2]]
+    seconds = int(m[1]) * _UNIT_SECONDS[m[2]]
+    if seconds > MAX_DURATION_SECONDS:
+        raise ValueError(f"{text[:20]!r}{'...' if len(text) > 20 else ''} is longer than a year (at most 366d)")
+    return seconds
 
 
 _TOP_KEYS = {"database", "sources", "films", "alerts", "scheduler", "crawl"}
 _SOURCE_KEYS = {"name", "kind", "urls", "trust", "revisit_days", "include", "exclude", "follow",
                 "max_depth", "max_pages", "concurrency", "delay"} | SOURCE_TIMING_KEYS
-_CRAWL_KEYS = {"contact", "broken_after", "max_page_mb"}
+_CRAWL_KEYS = {"contact", "broken_after", "max_page_mb", "allow_private_networks"}
 _FILM_KEYS = {"title", "aliases", "year"}
 
 
@@ -127,6 +134,9 @@ def _source(path: str, i: int, raw: Any) -> SourceConfig:
     for u in urls:
         if not re.match(r"^(https?|file)://", u):
             raise ConfigError(path, where + "urls", f"{u!r} is not an http, https or file:// URL")
+        problem = _url_problem(u.strip())
+        if problem:
+            raise ConfigError(path, where + "urls", f"{u!r}: {problem}")
     timing = source_timing(path, where, raw)
     trust = raw.get("trust", 0.5)
     if isinstance(trust, bool) or not isinstance(trust, (int, float)) or not 0 <= trust <= 1:
@@ -158,6 +168,20 @@ def _source(path: str, i: int, raw: Any) -> SourceConfig:
     )
 
 
+def _url_problem(url: str) -> str | None:
+    """What makes a configured URL unusable (no host, a port that is not a number), or None."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        return "its port is not a number from 1 to 65535"
+    if port == 0:
+        return "its port is not a number from 1 to 65535"
+    if parts.scheme != "file" and not parts.hostname:
+        return "it names no host"
+    return None
+
+
 def _whole(path: str, key: str, value: Any, low: int, high: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise ConfigError(path, key, f"{value!r} must be a whole number from {low} to {high:,}")
@@ -186,7 +210,11 @@ def _crawl(path: str, raw: Any) -> CrawlConfig:
     max_mb = raw.get("max_page_mb", DEFAULT_MAX_PAGE_MB)
     if isinstance(max_mb, bool) or not isinstance(max_mb, (int, float)) or not 0 < max_mb <= 1024:
         raise ConfigError(path, "crawl.max_page_mb", f"{max_mb!r} must be a number of megabytes from 0 to 1024")
+    allow_private = raw.get("allow_private_networks", False)
+    if not isinstance(allow_private, bool):
+        raise ConfigError(path, "crawl.allow_private_networks", f"{allow_private!r} must be true or false")
     return CrawlConfig(
+        allow_private_networks=allow_private,
         contact=contact.strip() if contact else None,
         broken_after=_whole(path, "crawl.broken_after", raw.get("broken_after", DEFAULT_BROKEN_AFTER), 1, 100),
         max_page_mb=float(max_mb),

@@ -29,6 +29,8 @@ class Slot(NamedTuple):
 
 
 Slots = dict[tuple, dict[PageKey, Slot]]  # key -> page -> what the page says for the key, pages in order
+# page -> the (film, region, value) of each release date the page says was planned before
+Earlier = dict[PageKey, frozenset[tuple[str, str | None, str]]]
 
 
 def _fingerprint(*parts: object) -> str:
@@ -64,6 +66,16 @@ def slots_of(claims: Iterable[ObservedClaim]) -> Slots:
 def page_slots(claims: Iterable[ObservedClaim]) -> dict[tuple, Slot]:
     """What one page's claims say per key."""
     return {key: slot for key, pages in slots_of(claims).items() for slot in pages.values()}
+
+
+def earlier_dates(claims: Iterable[ObservedClaim]) -> Earlier:
+    """Per page, the dates its claims give as `previous` ("pushed back from March 14"): they tell
+    which of the page's former dates its new one replaces (see _continued_line)."""
+    found: dict[PageKey, set[tuple[str, str | None, str]]] = defaultdict(set)
+    for c in claims:
+        if c.claim.field == "release_date" and c.claim.status == "previous" and c.claim.value:
+            found[(c.source, c.url)].add((c.film_key, c.claim.region, c.claim.value))
+    return {page: frozenset(values) for page, values in found.items()}
 
 
 def _ids(claims: Iterable[ObservedClaim]) -> tuple[int, ...]:
@@ -175,10 +187,30 @@ def _pages_by_film(slots: Slots, field: str, only: PageKey | None) -> dict[tuple
     return found
 
 
-def _changes(before: Slots, now: Slots, only: PageKey | None) -> list[Event]:
+def _continued_line(page: PageKey, new_key: tuple, gone: Iterable[tuple], before: Slots,
+                    primary: dict[tuple[str, str | None], str], earlier: Earlier,
+                    handled: set[tuple[tuple, PageKey]]) -> tuple | None:
+    """The release-date key of `page` that `new_key` (a key the page did not hold) carries on, of
+    the page's keys `gone` for the same film and region: the one whose date the page now calls
+    previous, else, for a new date naming no kind, the one of the film's primary kind before.
+    "Opens in theaters on March 14" followed by "pushed back from March 14 to November 7" is one
+    source moving its date, not a date withdrawn and another one first seen."""
+    candidates = [k for k in gone if k[2] == new_key[2] and (k, page) not in handled]
+    said_before = earlier.get(page, frozenset())
+    for old_key in candidates:
+        if any((new_key[0], new_key[2], value) in said_before for value in before[old_key][page].values):
+            return old_key
+    if new_key[3] == "unspecified":
+        return next((k for k in candidates if primary.get((k[0], k[2])) == k[3]), None)
+    return None
+
+
+def _changes(before: Slots, now: Slots, only: PageKey | None, earlier: Earlier) -> list[Event]:
     events = []
     drifted = _drifted(before, now, only)
     handled: set[tuple[tuple, PageKey]] = set()  # (old key, page) pairs already told as a change
+    continued: set[tuple[tuple, PageKey]] = set()  # (new key, page) pairs told as a change of another key
+    primary_before = _primary_kinds(before)
     films_before = {(page, key[0]) for key, pages in before.items() for page in _pages_of(pages, only)}
     dates_before, dates_now = _pages_by_film(before, "release_date", only), _pages_by_film(now, "release_date", only)
     for (page, film), new_keys in dates_now.items():
@@ -188,6 +220,11 @@ def _changes(before: Slots, now: Slots, only: PageKey | None) -> list[Event]:
             if match and (match[0], page) not in handled:
                 handled.add((match[0], page))
                 events.append(_changed_event(new_key, page, before[match[0]][page], now[new_key][page], match[1]))
+            elif (line := _continued_line(page, new_key, sorted(old_keys - new_keys, key=str), before,
+                                          primary_before, earlier, handled)) is not None:
+                handled.add((line, page))
+                continued.add((new_key, page))
+                events.append(_changed_event(line, page, before[line][page], now[new_key][page]))
             elif not old_keys and (page, film) in films_before:
                 slot = now[new_key][page]
                 shown = ", ".join(sorted({_describe(c) for c in slot.claims}))
@@ -204,7 +241,9 @@ def _changes(before: Slots, now: Slots, only: PageKey | None) -> list[Event]:
             continue  # only `only`'s slots differ: a key it does not hold now is neither new nor changed
         old_pages = before.get(key, {})
         if not old_pages:
-            new_claims = [c for slot in pages.values() for c in slot.claims]
+            new_claims = [c for page, slot in pages.items() if (key, page) not in continued for c in slot.claims]
+            if not new_claims:
+                continue
             shown = ", ".join(sorted({_describe(c) for c in new_claims}))
             events.append(_event("new", key, [], new_claims, f"first seen: {shown}"))
             continue
@@ -255,15 +294,43 @@ def _support(field: str, holders: dict[str, set[str]]) -> dict[str, int]:
     return support
 
 
+def _contested(field: str, values: Iterable[str]) -> list[str]:
+    """The values that cannot be true with at least one other value: those a disagreement is about.
+
+    A value compatible with every other one (a cast claim naming no role, "2025" beside two days of
+    2025) says nothing about the contested part; as the anchor it would have every other value agree
+    with it, and a third source merely naming the actor would "resolve" a dispute over his role."""
+    if field != "release_date":
+        named = [v for v in values if v or field != "cast"]
+        return named if len(named) > 1 else []
+    spans = {v: window(v) for v in values}
+    if len(spans) < 2:
+        return []
+    # v overlaps every other value iff it starts before the earliest end and ends after the latest
+    # start among the others: the two extreme ends and starts are all that is needed, not all pairs.
+    ends = sorted((w.end, v) for v, w in spans.items())[:2]
+    starts = sorted(((w.start, v) for v, w in spans.items()), reverse=True)[:2]
+    contested = []
+    for value, w in spans.items():
+        earliest_end = ends[1][0] if ends[0][1] == value else ends[0][0]
+        latest_start = starts[1][0] if starts[0][1] == value else starts[0][0]
+        if not (w.start <= earliest_end and latest_start <= w.end):
+            contested.append(value)
+    return contested
+
+
 def _disagreement(group: tuple, holders: dict[str, set[str]]) -> tuple[str, frozenset[str]] | None:
-    """The group's anchor (the value the most sources can agree with; ties: the most precise, then
-    the earliest value) and its outliers (values that cannot be true with it, held by another
-    source); None when there is no disagreement between sources."""
+    """The group's anchor (of the contested values, the one the most sources can agree with; ties:
+    the most precise, then the earliest value) and its outliers (values that cannot be true with it,
+    held by another source); None when there is no disagreement between sources."""
     field = group[1]
     if len(holders) - (field == "cast" and "" in holders) < 2:
         return None  # one value, or one role and claims naming none (which agree with every role)
+    contested = _contested(field, holders)
+    if not contested:
+        return None
     support = _support(field, holders)
-    anchor = max(sorted(holders), key=lambda v: (support[v], precision_rank(v) if field == "release_date" else 0))
+    anchor = max(sorted(contested), key=lambda v: (support[v], precision_rank(v) if field == "release_date" else 0))
     outliers = frozenset(
         v for v in holders
         if not compatible_values(field, anchor, v) and len(holders[anchor] | holders[v]) > 1
@@ -399,24 +466,25 @@ def _conflict_events(before_slots: Slots, now_slots: Slots, new_ids: set[int], o
     return events
 
 
-def _events(before: Slots, now: Slots, new_ids: set[int], only: PageKey | None) -> list[Event]:
-    return _changes(before, now, only) + _conflict_events(before, now, new_ids, only)
+def _events(before: Slots, now: Slots, new_ids: set[int], only: PageKey | None, earlier: Earlier) -> list[Event]:
+    return _changes(before, now, only, earlier) + _conflict_events(before, now, new_ids, only)
 
 
 def diff(before: Sequence[ObservedClaim], now: Sequence[ObservedClaim]) -> list[Event]:
     """Events that take `before` to `now`; empty when nothing changed."""
     before_current, now_current = _current(before), _current(now)
     new_ids = {c.claim_id for c in now_current} - {c.claim_id for c in before_current}
-    return _events(_slots(before_current), _slots(now_current), new_ids, None)
+    return _events(_slots(before_current), _slots(now_current), new_ids, None, earlier_dates(now))
 
 
-def diff_slots(page: PageKey, before: Slots, now: Slots, new_ids: set[int]) -> list[Event]:
+def diff_slots(page: PageKey, before: Slots, now: Slots, new_ids: set[int],
+               earlier: frozenset[tuple[str, str | None, str]] = frozenset()) -> list[Event]:
     """The events of one page changing while the others stayed: what a replay
     (pipeline.replay.ClaimState) asks at every stored snapshot, with slots it keeps.
 
     `before` and `now` differ only in `page`'s slots and hold every key whose events `page` can
     change (its own keys on both sides, and every release-date key of a film and region it dates on
     either side), pages in order within a key; `new_ids` are the claim ids `page` says now and did
-    not say before. Only the keys and groups the page is in are examined; the events are those
-    `diff` gives over every claim."""
-    return _events(before, now, new_ids, page)
+    not say before; `earlier` the dates it now calls previous (earlier_dates). Only the keys and
+    groups the page is in are examined; the events are those `diff` gives over every claim."""
+    return _events(before, now, new_ids, page, {page: earlier})

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pipeline.compare import key_of
-from pipeline.diff import Slot, Slots, diff_slots, page_slots, slots_of
+from pipeline.diff import Slot, Slots, diff_slots, earlier_dates, page_slots, slots_of
 from pipeline.model import Event, ObservedClaim
 
 PageKey = tuple[str, str]
@@ -99,7 +99,7 @@ class ClaimState:
                 del now[key]
         new_ids = {c.claim_id for slot in new_slots.values() for c in slot.claims}
         new_ids -= {c.claim_id for slot in old_slots.values() for c in slot.claims}
-        events = diff_slots(page, before, now, new_ids)
+        events = diff_slots(page, before, now, new_ids, earlier_dates(claims).get(page, frozenset()))
         self._install(page, claims, changed)
         return events
 

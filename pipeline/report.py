@@ -12,8 +12,9 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+
+from pipeline.terminal import shown, visible_json
 
 
 class ReportClaim(Protocol):
@@ -49,6 +50,7 @@ class ReportEvent(Protocol):
     detected_at: datetime
     old: Sequence[ReportClaim]
     new: Sequence[ReportClaim]
+    superseded_at: datetime | None  # set by rediff when the current rules no longer produce the event
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -73,12 +75,13 @@ def event_json(e: ReportEvent) -> dict[str, Any]:
         "new": claim_json(e.new[0]) if e.new else None,
         "sources": list(e.sources), "detected_at": _iso(e.detected_at),
         "summary": e.summary, "severity": e.severity, "details": e.details,
+        "superseded": e.superseded_at is not None, "superseded_at": _iso(e.superseded_at),
         "old_claims": [claim_json(c) for c in e.old], "new_claims": [claim_json(c) for c in e.new],
     }
 
 
 def render_json(events: Sequence[ReportEvent]) -> str:
-    return json.dumps({"events": [event_json(e) for e in events]}, ensure_ascii=False, indent=2)
+    return visible_json(json.dumps({"events": [event_json(e) for e in events]}, ensure_ascii=False, indent=2))
 
 
 def _what(e: ReportEvent) -> str:
@@ -123,6 +126,13 @@ def _old_new(e: ReportEvent) -> str:
     return f"{old or '—'} → {new or '—'}"
 
 
+def _superseded_note(e: ReportEvent) -> str:
+    """Why an event is shown although the diff no longer gives it: an analyst may have acted on it."""
+    if e.superseded_at is None:
+        return ""
+    return f" (superseded {e.superseded_at:%Y-%m-%d}: the current rules no longer give this event)"
+
+
 def render_text(events: Sequence[ReportEvent], width: int = 120, title: str | None = None,
                 show_film: bool = True) -> str:
     """A table of events, then each event's evidence: source, URL and the sentence that says it.
@@ -140,16 +150,17 @@ def render_text(events: Sequence[ReportEvent], width: int = 120, title: str | No
             table.add_column(column, overflow="fold")
     for e in events:
         label = e.type if e.severity == "normal" else f"{e.type} ({e.severity})"
-        row = [str(e.id), escape(label), escape(e.film), escape(_what(e)), escape(_old_new(e)),
-               escape(", ".join(e.sources))]
+        if e.superseded_at is not None:
+            label += " (superseded)"
+        row = [str(e.id), shown(label), shown(e.film), shown(_what(e)), shown(_old_new(e)), shown(", ".join(e.sources))]
         table.add_row(*(row if show_film else row[:2] + row[3:]))
     console.print(table)
     for e in events:
         if e.type == "new":
             continue
-        console.print(f"\n#{e.id} {escape(e.type)} · {escape(e.film)} · {escape(e.summary)}")
+        console.print(f"\n#{e.id} {shown(e.type)} · {shown(e.film)} · {shown(e.summary)}{_superseded_note(e)}")
         for side, claims in (("old", e.old), ("new", e.new)):
             for c in claims:
-                console.print(f"  {side} {escape(_value(c))}  [{escape(c.source)}] {escape(c.url)}")
-                console.print(f"      “{escape(c.evidence)}”")
+                console.print(f"  {side} {shown(_value(c))}  [{shown(c.source)}] {shown(c.url)}")
+                console.print(f"      “{shown(c.evidence)}”")
     return buffer.getvalue()

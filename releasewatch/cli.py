@@ -10,14 +10,15 @@ from pathlib import Path
 import click
 
 from pipeline.errors import PipelineError
+from pipeline.terminal import visible, visible_json
 from releasewatch.errors import ReleasewatchError
-from releasewatch.output import shown_url
+from storage.errors import masked_url
 
 DEFAULT_CONFIG = "releasewatch.toml"
 
 
 def _fail(message: str, status: int = 1) -> None:
-    click.echo(f"error: {message}", err=True)
+    click.echo(f"error: {visible(message)}", err=True)
     sys.exit(status)
 
 
@@ -67,7 +68,7 @@ def init(db: str | None, config_path: str | None) -> None:
     """Create the database or upgrade it to the latest schema."""
     try:
         database = _database(db, _load_config(config_path, required=False))
-        click.echo(f"database ready: {shown_url(database.url)}")
+        click.echo(f"database ready: {masked_url(database.url)}")
     except _errors() as exc:
         _fail(str(exc))
 
@@ -115,11 +116,11 @@ def extract(inputs: tuple[str, ...], as_json: bool, films: str | None, config_pa
         try:
             (doc,) = extract_documents([spec], watchlist)
         except _errors() as exc:
-            click.echo(f"error: {exc}", err=True)
+            click.echo(f"error: {visible(exc)}", err=True)
             failed += 1
             continue
         if as_json:
-            click.echo(json.dumps(doc, ensure_ascii=False))
+            click.echo(visible_json(json.dumps(doc, ensure_ascii=False)))
         else:
             print_document_claims(doc)
     if failed:
@@ -227,8 +228,8 @@ def films_merge(ctx: click.Context, keep: str, merge: str) -> None:
             outcome = merge_films(s, keep, merge)
     except (*_errors(), ValueError, LookupError) as exc:
         _fail(str(exc))
-    click.echo(f"merged {outcome.merged_title!r} into {outcome.kept.title!r}: {outcome.claims_moved} claim(s) and "
-               f"{outcome.events_moved} event(s) moved; aliases now: {', '.join(outcome.kept.aliases)}")
+    click.echo(visible(f"merged {outcome.merged_title!r} into {outcome.kept.title!r}: {outcome.claims_moved} claim(s) and "
+                       f"{outcome.events_moved} event(s) moved; aliases now: {', '.join(outcome.kept.aliases)}"))
     click.echo("run `releasewatch rediff` to recompute conflicts across the merged film")
 
 

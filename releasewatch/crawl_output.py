@@ -6,8 +6,9 @@ from datetime import datetime
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+
+from pipeline.terminal import shown
 
 console = Console(highlight=False)
 
@@ -34,10 +35,10 @@ def print_run_sources(runs: Sequence[Any]) -> None:
         if not run.source_counts:
             table.add_row(str(run.id), "(no per-source counts)", *[""] * 12)
         for name, c in sorted(run.source_counts.items()):
-            table.add_row(str(run.id), escape(name), *(str(c.get(k, 0)) for k in (
+            table.add_row(str(run.id), shown(name), *(str(c.get(k, 0)) for k in (
                 "requested", "fetched", "not_modified", "unchanged", "new", "cut_off", "failed", "claims", "events",
                 "bytes")),
-                f"{float(c.get('duration_s', 0.0)):.1f}", escape(_reasons(c)))
+                f"{float(c.get('duration_s', 0.0)):.1f}", shown(_reasons(c)))
     console.print(table)
 
 
@@ -51,7 +52,7 @@ def print_sources(rows: Sequence[Any], broken_after: int) -> None:
         table.add_column(column, overflow="fold")
     for h in rows:
         error = f"{_when(h.last_error_at)}: {h.last_error}" if h.last_error else "-"
-        state = f"[bold red]BROKEN[/bold red]: {escape(h.why_broken)}" if h.broken else "ok"
-        table.add_row(escape(h.name), h.kind, str(h.pages), _when(h.last_success_at), escape(error),
+        state = f"[bold red]BROKEN[/bold red]: {shown(h.why_broken)}" if h.broken else "ok"
+        table.add_row(shown(h.name), h.kind, str(h.pages), _when(h.last_success_at), shown(error),
                       str(h.consecutive_failures), state)
     console.print(table)

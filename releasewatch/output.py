@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
-from sqlalchemy.engine import make_url
+
+from pipeline.terminal import shown
 
 console = Console(highlight=False)
 
@@ -16,14 +16,6 @@ console = Console(highlight=False)
 def report_width() -> int:
     """Reports use the terminal's width, and at least 100 columns so that tables stay readable in a pipe."""
     return max(100, shutil.get_terminal_size((120, 40)).columns)
-
-
-def shown_url(url: str) -> str:
-    """A database URL safe to print: the password is masked."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # an unparsable URL has no password we could find; show it as given
-        return url
 
 
 def print_crawl_summary(summary: Any) -> None:
@@ -38,7 +30,7 @@ def print_crawl_summary(summary: Any) -> None:
 def print_document_claims(doc: dict[str, Any]) -> None:
     head = f"{doc['source']}: {doc.get('title') or '(no title)'}"
     dates = f"published {doc.get('published') or '?'}" + (f", updated {doc['updated']}" if doc.get("updated") else "")
-    console.print(f"[bold]{escape(head)}[/bold]  ({dates})")
+    console.print(f"[bold]{shown(head)}[/bold]  ({shown(dates)})")
     if not doc["claims"]:
         console.print("  no claims")
         return
@@ -50,7 +42,7 @@ def print_document_claims(doc: dict[str, Any]) -> None:
             detail = " ".join(x for x in (c["status"], c["region"], c["kind"]) if x and x != "unspecified")
         else:
             detail = f"as {c['character']}" if c.get("character") else ""
-        table.add_row(*(escape(str(x or "")) for x in (c["film"], c["field"], c["value"], detail, c["evidence"])))
+        table.add_row(*(shown(str(x or "")) for x in (c["film"], c["field"], c["value"], detail, c["evidence"])))
     console.print(table)
 
 
@@ -63,7 +55,7 @@ def print_runs(rows: Sequence[Any]) -> None:
         table.add_column(column)
     for r in rows:
         table.add_row(str(r.id), f"{r.started_at:%Y-%m-%d %H:%M:%S}", f"{r.finished_at:%H:%M:%S}" if r.finished_at else "-",
-                      r.status, escape(", ".join(r.sources)), str(r.pages_fetched), str(r.pages_unchanged),
+                      r.status, shown(", ".join(r.sources)), str(r.pages_fetched), str(r.pages_unchanged),
                       str(r.pages_failed), str(r.claims), str(r.events))
     console.print(table)
 
@@ -76,7 +68,7 @@ def print_films(rows: Sequence[Any]) -> None:
     for column in ("film", "year", "aliases", "claims", "events"):
         table.add_column(column, overflow="fold")
     for f in rows:
-        table.add_row(escape(f.title), str(f.year or ""), escape(", ".join(f.aliases)), str(f.claims), str(f.events))
+        table.add_row(shown(f.title), str(f.year or ""), shown(", ".join(f.aliases)), str(f.claims), str(f.events))
     console.print(table)
 
 
@@ -92,13 +84,13 @@ def print_estimates(found: Sequence[Any], titles: dict[str, str], trust: dict[st
         film, field = e.group[0], e.group[1]
         scope = " ".join(str(x) for x in e.group[2:] if x and x != "unspecified") if field == "release_date" else (
             e.subject or "")
-        table.add_row(escape(titles.get(film, film)), field, escape(scope), escape(e.shown or "(no role named)"),
-                      f"{e.share:.0%}", escape(e.reason))
+        table.add_row(shown(titles.get(film, film)), field, shown(scope), shown(e.shown or "(no role named)"),
+                      f"{e.share:.0%}", shown(e.reason))
     console.print(table)
     sources = Table(title="sources: configured trust and learned reliability")
     for column in ("source", "trust", "learned"):
         sources.add_column(column)
     for name in sorted(set(trust) | set(reliability)):
-        sources.add_row(escape(name), f"{trust.get(name, 0.5):.2f}",
+        sources.add_row(shown(name), f"{trust.get(name, 0.5):.2f}",
                         f"{reliability[name]:.2f}" if name in reliability else "-")
     console.print(sources)

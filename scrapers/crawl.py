@@ -111,6 +111,7 @@ def run_crawl(
         "USER_AGENT": config.crawl.user_agent,
         "RELEASEWATCH_PAGE_MAXSIZE": int(config.crawl.max_page_mb * 1024 * 1024),
         "DOWNLOAD_MAXSIZE": int(config.crawl.max_page_mb * 1024 * 1024) * 10,
+        "RELEASEWATCH_ALLOW_PRIVATE_NETWORKS": config.crawl.allow_private_networks,
         **(settings_overrides or {}),
     })
     database = _ready_database(db_url)

@@ -1,6 +1,8 @@
 """Errors raised by scrapers/: each tells the caller what to do."""
 from __future__ import annotations
 
+from scrapy.exceptions import IgnoreRequest
+
 
 class CrawlError(Exception):
     """Base class for everything scrapers/ raises on purpose."""
@@ -37,3 +39,11 @@ class TooLarge(CrawlError, ValueError):
     def __init__(self, limit: int) -> None:
         self.limit = limit
         super().__init__(f"larger than {limit / 1024 / 1024:g} MB uncompressed")
+
+
+class UrlRefused(CrawlError, IgnoreRequest):
+    """A URL the crawl may not fetch (see scrapers.url_policy): recorded as the page's failure, never fetched."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)

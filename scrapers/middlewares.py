@@ -13,12 +13,18 @@ recording why for each page. (A robots.txt that does not exist, 4xx, allows ever
 RetryAfterMiddleware: Scrapy's RetryMiddleware retries at once; a site that answered 429 or 503
 asked us to slow down, often saying for how long (Retry-After). We wait that long (capped), or
 an exponential backoff when it does not say, before the retry is scheduled.
+
+UrlPolicyMiddleware: every request the downloader sees (listed pages, links, redirects, robots.txt)
+is checked against `scrapers.url_policy` before anything is sent, and the address a response came
+from is checked again (a name may resolve differently the second time).
 """
 from __future__ import annotations
 
 import asyncio
 import email.utils
+import socket
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +39,8 @@ from twisted.internet import error as twisted_error
 from twisted.internet.defer import Deferred
 
 from scrapers import reasons
+from scrapers.errors import UrlRefused
+from scrapers.url_policy import Address, UrlPolicy, literal_address
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,3 +151,82 @@ class RetryAfterMiddleware(RetryMiddleware):
             if wait > 0:
                 await asyncio.sleep(wait)
         return retry
+
+
+class UrlPolicyMiddleware:
+    """Refuse what `scrapers.url_policy` refuses, before the request leaves and after its response arrives.
+
+    A request made for a source carries the configured URL it was reached from
+    (`releasewatch_origin`; a revisit of a stored page, all of the source's URLs); any other request
+    (Scrapy's robots.txt requests) starts from the first URL of its redirect chain.
+    """
+
+    def __init__(self, crawler: Any) -> None:
+        self.crawler = crawler
+        self.allow_private = crawler.settings.getbool("RELEASEWATCH_ALLOW_PRIVATE_NETWORKS", False)
+        self._policy: UrlPolicy | None = None
+        self._source_urls: dict[str, tuple[str, ...]] = {}
+        self._resolved: dict[tuple[str, int], tuple[Address, ...]] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Any) -> UrlPolicyMiddleware:
+        return cls(crawler)
+
+    def policy(self) -> UrlPolicy:
+        if self._policy is None:
+            sources = getattr(self.crawler.spider, "sources", ())
+            self._source_urls = {s.name: tuple(s.urls) for s in sources}
+            self._policy = UrlPolicy.for_urls((u for s in sources for u in s.urls),
+                                              allow_private_networks=self.allow_private)
+        return self._policy
+
+    def reached_from(self, request: Request) -> Sequence[str]:
+        started = request.meta.get("releasewatch_origin")
+        if started:
+            return (started,)
+        source = request.meta.get("releasewatch_source")
+        if source is not None:
+            self.policy()
+            return self._source_urls.get(source, ())
+        return (request.meta.get("redirect_urls") or [request.url])[0],
+
+    async def process_request(self, request: Request, spider: Any = None) -> None:
+        policy = self.policy()
+        reason = policy.refusal(request.url)
+        if reason is None and policy.needs_address_check(request.url, self.reached_from(request)):
+            request.meta["releasewatch_address_checked"] = True
+            reason = policy.address_refusal(request.url, await self._addresses(request))
+        if reason is not None:
+            self._refuse(reason)
+
+    def process_response(self, request: Request, response: Response, spider: Any = None) -> Response:
+        address = getattr(response, "ip_address", None)
+        if address is not None and request.meta.get("releasewatch_address_checked"):
+            reason = self.policy().address_refusal(request.url, [address])
+            if reason is not None:
+                self._refuse(reason)
+        return response
+
+    def _refuse(self, reason: str) -> None:
+        if self.crawler.stats is not None:
+            self.crawler.stats.inc_value("releasewatch/url_policy/refused")
+        raise UrlRefused(reason)
+
+    async def _addresses(self, request: Request) -> tuple[Address, ...]:
+        """Every address the request's host resolves to; none when it does not resolve (the download
+        then fails on its own, saying so)."""
+        parts = urlparse_cached(request)
+        host = parts.hostname or ""
+        literal = literal_address(host)
+        if literal is not None:
+            return (literal,)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        key = (host.lower(), port)
+        if key not in self._resolved:
+            try:
+                found = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            except (OSError, UnicodeError):
+                found = []
+            self._resolved[key] = tuple(a for a in (literal_address(str(info[4][0]).split("%")[0]) for info in found)
+                                        if a is not None)
+        return self._resolved[key]

@@ -30,6 +30,7 @@ from scrapy.statscollectors import StatsCollector
 
 from pipeline.hashing import content_hash
 from pipeline.model import FetchedPage, WatchFilm
+from pipeline.terminal import visible
 from scrapers.extraction import Extracted, extract_page, extraction_pool
 from scrapers import reasons
 from scrapers.items import FailureItem, ListingItem, NotModifiedItem, PageItem
@@ -299,4 +300,4 @@ class StorePagePipeline:
 
     def _say(self, line: str) -> None:
         if self.progress is not None:
-            print(line, file=self.progress, flush=True)
+            print(visible(line), file=self.progress, flush=True)

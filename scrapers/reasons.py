@@ -27,6 +27,7 @@ READABLE_CONTENT_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 
 
 _MAXSIZE = re.compile(r"max size \((\d+)\)")
+_INFLATED = re.compile(r"DOWNLOAD_MAXSIZE \((\d+) B\) during decompression")
 
 
 def size(n: int) -> str:
@@ -42,6 +43,11 @@ def capped(max_pages: int) -> str:
     return f"more than max_pages={max_pages} pages listed: the rest were not requested this run"
 
 
+def listing_cut(limit: int) -> str:
+    """A feed or sitemap longer than the crawl reads: the entries before the cut were used."""
+    return f"larger than the {size(limit)} read of a feed or sitemap: only the entries in its first {size(limit)} were used"
+
+
 def not_readable(content_type: str) -> str:
     return f"not HTML (content type {content_type})"
 
@@ -53,8 +59,10 @@ def is_readable(content_type: str | None) -> bool:
     return content_type.split(";")[0].strip().lower() in READABLE_CONTENT_TYPES
 
 
-def exception_reason(exc: BaseException, url: str, timeout: float | None = None) -> str:
-    """The reason a download raised `exc`, in a few words."""
+def exception_reason(exc: BaseException, url: str, timeout: float | None = None, *,
+                     passed_limit: int | None = None) -> str:
+    """The reason a download raised `exc`, in a few words; `passed_limit`: the download limit the
+    bytes received had passed when it failed (Scrapy cancels such a download without saying why)."""
     host = urlsplit(url).hostname or url
     if isinstance(exc, (CannotResolveHostError, twisted_error.DNSLookupError)):
         return f"DNS lookup failed for {host}"
@@ -68,11 +76,16 @@ def exception_reason(exc: BaseException, url: str, timeout: float | None = None)
             return "forbidden by robots.txt"
         if text == "max redirections reached":
             return "too many redirects (a redirect loop?)"
+        inflated = _INFLATED.search(text)
+        if inflated:
+            return f"larger than the download limit ({size(int(inflated[1]))}) once decompressed"
         return text
     if isinstance(exc, DownloadCancelledError):
         limit = _MAXSIZE.search(str(exc))
         if limit:
             return f"larger than the download limit ({size(int(limit[1]))})"
+        if passed_limit:
+            return f"larger than the download limit ({size(passed_limit)})"
         return "download cancelled"
     if isinstance(exc, ResponseDataLossError):
         return "connection closed before the whole page arrived"

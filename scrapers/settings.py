@@ -12,6 +12,7 @@ USER_AGENT = "releasewatch/0.1 (+contact)"  # say who we are, so a site owner ca
 ROBOTSTXT_OBEY = True  # a site's robots.txt decides what we may fetch; a forbidden page is recorded as a failure
 DOWNLOADER_MIDDLEWARES = {  # robots.txt for every waiting request, unreachable robots.txt = skip site; retries that wait (middlewares.py)
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "scrapers.middlewares.UrlPolicyMiddleware": 50,  # before robots.txt: a refused URL's site is never contacted at all
     "scrapers.middlewares.RobotsTxtMiddleware": 100,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "scrapers.middlewares.RetryAfterMiddleware": 550,
@@ -31,6 +32,11 @@ DOWNLOAD_WARNSIZE = 50 * 1024 * 1024  # log a warning for transfers far beyond w
 RELEASEWATCH_SITEMAP_MAXSIZE = 50 * 1024 * 1024  # feeds and sitemaps may be as large as the sitemap protocol allows (50 MB)
 COMPRESSION_ENABLED = True  # ask for gzip/deflate/br (brotli installed) and decompress; pages are text and shrink ~5x
 RELEASEWATCH_FOLLOW_DEPTH_PRIORITY = -1  # pages found by following links come after the listed ones
+RELEASEWATCH_ALLOW_PRIVATE_NETWORKS = False  # URLs not in the config may reach private/loopback addresses only on their configured origin (url_policy.py)
+DOWNLOAD_HANDLERS = {  # file:// read up to the size limits; data:, ftp:// and s3:// never fetched
+    "file": "scrapers.file_handler.LimitedFileDownloadHandler",
+    "data": None, "ftp": None, "s3": None,
+}
 REDIRECT_ENABLED = True  # follow moved articles; the FetchedPage keeps both the requested and the final URL
 
 # -- retries and error statuses -----------------------------------------------------------------

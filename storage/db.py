@@ -22,7 +22,7 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.errors import DatabaseUnavailable
+from storage.errors import DatabaseUnavailable, masked_url
 
 DEFAULT_URL = "sqlite:///releasewatch.db"
 ENV_VAR = "RELEASEWATCH_DATABASE_URL"
@@ -48,6 +48,8 @@ def _engine_url(url: str) -> URL:
         parsed = make_url(url)
     except ArgumentError as exc:
         raise DatabaseUnavailable(url, f"not a database URL ({exc})") from None
+    except ValueError:  # SQLAlchemy's int() of the port, unguarded
+        raise DatabaseUnavailable(url, "not a database URL (its port is not a number)") from None
     if parsed.get_backend_name() not in SUPPORTED:
         raise DatabaseUnavailable(url, f"unsupported database {parsed.get_backend_name()!r} (use sqlite:/// or postgresql://)")
     if parsed.drivername == "postgresql":
@@ -104,7 +106,7 @@ class Database:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def __repr__(self) -> str:
-        return f"Database({self._url.render_as_string(hide_password=True)!r})"
+        return f"Database({masked_url(self.url)!r})"
 
     def _check_sqlite_path(self) -> None:
         database = self._url.database

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import date, datetime, timezone
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.report import render_json, render_text
+from pipeline.terminal import visible
 
 
 @dataclass
@@ -47,6 +49,7 @@ class FakeEvent:
     details: dict = dataclass_field(default_factory=dict)
     sources: list[str] = dataclass_field(default_factory=list)
     detected_at: datetime = datetime(2024, 3, 1, tzinfo=timezone.utc)
+    superseded_at: datetime | None = None
 
 
 def conflict(evidence: str = "Ballerina opens June 6, 2025.") -> FakeEvent:
@@ -73,4 +76,18 @@ def test_text_shows_each_side_with_its_sources_and_evidence():
 def test_text_shows_evidence_literally_even_when_it_looks_like_markup(words):
     evidence = f"[bold]{words}[/bold]"
     text = render_text([conflict(evidence)], width=400)
-    assert " ".join(f"“{evidence}”".split()) in " ".join(text.split())
+    # Shown as pipeline.terminal.visible writes it: invisible format characters become escapes too.
+    assert " ".join(f"“{visible(evidence)}”".split()) in " ".join(text.split())
+
+
+@pytest.mark.parametrize("superseded_at", [None, datetime(2024, 5, 2, tzinfo=timezone.utc)])
+def test_superseded_events_are_marked_in_text_and_json(superseded_at):
+    event = conflict()
+    event.superseded_at = superseded_at
+    (e,) = json.loads(render_json([event]))["events"]
+    assert (e["superseded"], e["superseded_at"]) == (
+        (True, "2024-05-02T00:00:00+00:00") if superseded_at else (False, None))
+    text = render_text([event], width=160)
+    assert ("conflict (superseded)" in text) == bool(superseded_at)
+    assert ("#7 conflict · Ballerina · sources disagree (superseded 2024-05-02: the current rules no longer give this "
+            "event)" in text) == bool(superseded_at)

@@ -46,6 +46,7 @@ from scrapers.errors import NotAFeed, NotASitemap, TooLarge
 from scrapers.feeds import read_feed
 from scrapers.items import FailureItem, ListingItem, NotModifiedItem, PageItem
 from scrapers.sitemaps import open_sitemap, sitemap_urls_from_robots
+from scrapers.url_policy import malformed
 from storage.repository.crawling import PageState
 from storage.repository.listings import Child, ListingCheck, ListingState
 
@@ -106,8 +107,9 @@ class SourcesSpider(Spider):
         self.sources = tuple(sources)
         #: (source, URL) -> validators and children of the feeds, sitemaps and robots.txt read before.
         self.listings: Mapping[tuple[str, str], ListingState] = listings or {}
-        #: Pages the listings named, admitted but not requested yet (start() hands them out).
-        self._waiting: deque[tuple[str, str, date | None]] = deque()
+        #: Pages the listings named, admitted but not requested yet (start() hands them out), with
+        #: the configured URL each was reached from (scrapers.url_policy decides with it).
+        self._waiting: deque[tuple[str, str, date | None, str | None]] = deque()
         self._listings_in_flight = 0  # listing requests made whose response or failure has not been handled
         # The crawl clock is injectable so tests can pin fetched_at; by default it is the real UTC time.
         self._clock = clock or (lambda: datetime.now(UTC))
@@ -187,8 +189,8 @@ class SourcesSpider(Spider):
                 and (scheduler is None or not scheduler.has_pending_requests()))
 
     def _next_waiting(self) -> Request:
-        source, url, published = self._waiting.popleft()
-        return self._build_page_request(source, url, depth=0, published=published)
+        source, url, published, origin = self._waiting.popleft()
+        return self._build_page_request(source, url, depth=0, published=published, origin=origin)
 
     def take_waiting(self) -> list[Request]:
         """Every page the listings named that start() has not requested yet, as requests (for tests)."""
@@ -199,25 +201,26 @@ class SourcesSpider(Spider):
         for source in self.sources:
             for url in source.urls:
                 if source.kind == "pages":
-                    yield from self._page_request(source.name, url, depth=0, published=None)
+                    yield from self._page_request(source.name, url, depth=0, published=None, origin=url)
                 elif source.kind == "feed":
-                    yield self._listing(source.name, url, FEED)
+                    yield self._listing(source.name, url, FEED, origin=url)
                 elif _is_site_root(url):
                     parts = urlsplit(url)
-                    yield self._listing(source.name, f"{parts.scheme}://{parts.netloc}/robots.txt", ROBOTS)
+                    yield self._listing(source.name, f"{parts.scheme}://{parts.netloc}/robots.txt", ROBOTS, origin=url)
                 else:
-                    yield self._listing(source.name, url, SITEMAP)
+                    yield self._listing(source.name, url, SITEMAP, origin=url)
         for source in self.sources:
             if source.kind in ("feed", "sitemap"):
                 young = [url for (name, url), state in self.known.items()
                          if name == source.name and self._young(source, None, state)]
                 for url in sorted(young):
-                    yield from self._page_request(source.name, url, depth=0, published=None)
+                    yield from self._page_request(source.name, url, depth=0, published=None, origin=None)
 
-    def _listing(self, source: str, url: str, role: str) -> Request:
+    def _listing(self, source: str, url: str, role: str, *, origin: str | None) -> Request:
         """A feed, sitemap or robots.txt request: read for links, never stored as a page."""
         limit = self._setting("RELEASEWATCH_SITEMAP_MAXSIZE", 50 * 1024 * 1024)
-        meta: dict[str, Any] = {"releasewatch_source": source, "releasewatch_url": url, "releasewatch_role": role}
+        meta: dict[str, Any] = {"releasewatch_source": source, "releasewatch_url": url, "releasewatch_role": role,
+                                "releasewatch_origin": origin}
         if limit:
             meta["download_maxsize"] = limit
         headers: dict[str, str] = {}
@@ -241,14 +244,19 @@ class SourcesSpider(Spider):
                                            self._clock(), response.status, lower.get("etag"),
                                            lower.get("last-modified"), children))
 
-    def _child_listings(self, source: SourceConfig, children: Iterable[Child]) -> Iterable[Request]:
+    def _child_listings(self, source: SourceConfig, children: Iterable[Child],
+                        origin: str | None) -> Iterable[Request | FailureItem]:
         """The sitemaps an index (or a robots.txt) names; from an index, only those that changed
         within the revisit window (a child last changed before it lists only pages too old to matter)."""
         plan = self._plans[source.name]
         oldest = self._clock().date() - timedelta(days=source.revisit_days)
         for loc, lastmod in children:
             if lastmod is None or lastmod >= oldest or plan.first_crawl:
-                yield self._listing(source.name, loc, SITEMAP)
+                broken = malformed(loc)
+                if broken is not None:
+                    yield FailureItem(source.name, loc, broken, self._clock())
+                    continue
+                yield self._listing(source.name, loc, SITEMAP, origin=origin)
 
     def _admit(self, source: str, url: str) -> tuple[bool, FailureItem | None]:
         """Whether `url` is to be requested for `source` (not asked for yet, under `max_pages`, a
@@ -265,25 +273,29 @@ class SourcesSpider(Spider):
         plan.requested.add(url)  # also a refused one: one failure per URL, not one per listing that repeats it
         if scheme not in ("http", "https", "file"):
             return False, FailureItem(source, url, f"unsupported URL scheme {scheme!r}", self._clock())
+        broken = malformed(url)
+        if broken is not None:
+            return False, FailureItem(source, url, broken, self._clock())
         return True, None
 
-    def _page_request(self, source: str, url: str, *, depth: int,
-                      published: date | None) -> Iterable[Request | FailureItem]:
+    def _page_request(self, source: str, url: str, *, depth: int, published: date | None,
+                      origin: str | None) -> Iterable[Request | FailureItem]:
         admitted, failure = self._admit(source, url)
         if failure is not None:
             yield failure
         if admitted:
-            yield self._build_page_request(source, url, depth=depth, published=published)
+            yield self._build_page_request(source, url, depth=depth, published=published, origin=origin)
 
-    def _listed_page(self, source: str, url: str, *, published: date | None) -> Iterable[FailureItem]:
+    def _listed_page(self, source: str, url: str, *, published: date | None, origin: str | None) -> Iterable[FailureItem]:
         """A page a feed or sitemap names: admitted now (so that max_pages stops the reading), requested by start()."""
         admitted, failure = self._admit(source, url)
         if failure is not None:
             yield failure
         if admitted:
-            self._waiting.append((source, url, published))
+            self._waiting.append((source, url, published, origin))
 
-    def _build_page_request(self, source: str, url: str, *, depth: int, published: date | None) -> Request:
+    def _build_page_request(self, source: str, url: str, *, depth: int, published: date | None,
+                            origin: str | None = None) -> Request:
         plan = self._plans[source]
         headers: dict[str, str] = {}
         state = self.known.get((source, url))
@@ -295,6 +307,8 @@ class SourcesSpider(Spider):
         meta: dict[str, Any] = {
             "releasewatch_source": source, "releasewatch_url": url, "releasewatch_role": PAGE,
             "releasewatch_depth": depth, "releasewatch_published": published,
+            # None (a stored page revisited): the url policy takes any of the source's configured URLs.
+            "releasewatch_origin": origin,
         }
         if plan.config.delay is not None:
             # AutoThrottle would lower a slot's delay to DOWNLOAD_DELAY; the source asked for at least this.
@@ -341,13 +355,14 @@ class SourcesSpider(Spider):
         source_name = response.meta["releasewatch_source"]
         url = response.meta["releasewatch_url"]
         role = response.meta["releasewatch_role"]
+        origin = response.meta.get("releasewatch_origin")
         source = self._plans[source_name].config
         self._inc(source_name, "bytes", len(response.body))
         if response.status == 304:
             self._inc(source_name, "listings_not_modified")
             yield from self._listing_check(response, None)
             state = self.listings.get((source_name, url))
-            yield from self._child_listings(source, state.children if state is not None else ())
+            yield from self._child_listings(source, state.children if state is not None else (), origin)
             return
         if role == ROBOTS:
             found = list(sitemap_urls_from_robots(response.body, base_url=response.url)) if response.status == 200 else []
@@ -355,43 +370,55 @@ class SourcesSpider(Spider):
             named: tuple[Child, ...] = tuple((sitemap, None) for sitemap in found or [f"{parts.scheme}://{parts.netloc}/sitemap.xml"])
             if response.status == 200:
                 yield from self._listing_check(response, named)
-            yield from self._child_listings(source, named)
+            yield from self._child_listings(source, named, origin)
             return
         if not 200 <= response.status < 300:
             yield FailureItem(source_name, url, reasons.http_status(response.status), self._clock())
             return
         plan = self._plans[source_name]
+        limit = self._setting("RELEASEWATCH_SITEMAP_MAXSIZE", 50 * 1024 * 1024)
+        cut = bool(response.meta.get("releasewatch_cut"))
+        # A listing past the limit was cut there (see _bytes_received): its entries are read as far
+        # as they go, so that max_pages of them are still fetched, and the cut is recorded.
+        body = response.body[:limit] if cut and limit else response.body
+        over_limit = FailureItem(source_name, url, f"{role}: {reasons.listing_cut(limit)}", self._clock())
         try:
             children: list[Child] = []
             if role == FEED:
-                entries = read_feed(response.body, response.url, _headers(response))
+                entries = read_feed(body, response.url, _headers(response))
                 for entry in entries:
                     if self._wanted(source, entry.url, entry.published, None):
-                        yield from self._listed_page(source_name, entry.url, published=entry.published)
+                        yield from self._listed_page(source_name, entry.url, published=entry.published, origin=origin)
             else:
-                yield from self._read_sitemap(source, response, children)
+                yield from self._read_sitemap(source, body, children, origin)
         except (NotAFeed, NotASitemap, TooLarge) as exc:
-            yield FailureItem(source_name, url, str(exc), self._clock())
+            yield over_limit if cut else FailureItem(source_name, url, str(exc), self._clock())
             return
+        if cut:
+            if not plan.capped:
+                yield over_limit
+            return  # no validators: a 304 next time would hide the entries past the cut
         if not plan.capped:
             # A listing read only up to max_pages is fetched whole again next time, or a 304 would
             # hide the entries past the cap for as long as it stays the same.
             yield from self._listing_check(response, tuple(children))
 
-    def _read_sitemap(self, source: SourceConfig, response: Response, children: list[Child]) -> Iterable[Request | FailureItem]:
+    def _read_sitemap(self, source: SourceConfig, body: bytes, children: list[Child],
+                      origin: str | None) -> Iterable[Request | FailureItem]:
         """Request what a sitemap lists; an index's child sitemaps are also added to `children`."""
         limit = self._setting("RELEASEWATCH_SITEMAP_MAXSIZE", 50 * 1024 * 1024)
-        sitemap = open_sitemap(response.body, limit)
+        sitemap = open_sitemap(body, limit)
         plan = self._plans[source.name]
         for entry in sitemap.entries():
             if sitemap.type == "sitemapindex":
                 children.append((entry.loc, entry.lastmod))
-                yield from self._child_listings(source, [(entry.loc, entry.lastmod)])
+                yield from self._child_listings(source, [(entry.loc, entry.lastmod)], origin)
                 continue
             if plan.capped:
                 return  # stop reading: the rest of a huge sitemap is never parsed
             if self._wanted(source, entry.loc, entry.published, entry.lastmod):
-                yield from self._listed_page(source.name, entry.loc, published=entry.published or entry.lastmod)
+                yield from self._listed_page(source.name, entry.loc, published=entry.published or entry.lastmod,
+                                             origin=origin)
 
     # -- reading pages -----------------------------------------------------------------------
     def parse(self, response: Response, **kwargs: Any) -> Iterable[PageItem | NotModifiedItem | FailureItem | Request]:
@@ -440,30 +467,48 @@ class SourcesSpider(Spider):
         if plan.links is None or depth >= plan.config.max_depth or not isinstance(response, TextResponse):
             return
         for link in plan.links.extract_links(response):
-            yield from self._page_request(source, link.url, depth=depth + 1, published=None)
+            yield from self._page_request(source, link.url, depth=depth + 1, published=None,
+                                          origin=response.meta.get("releasewatch_origin"))
 
     def _headers_received(self, headers: Any, body_length: int, request: Request, spider: Spider) -> None:
         """Stop downloading a page whose Content-Type says it is not HTML: its body is never read.
         Note whether the body comes compressed (see _bytes_received)."""
-        if spider is not self or request.meta.get("releasewatch_role") != PAGE:
+        role = request.meta.get("releasewatch_role")
+        if spider is not self or role is None:
+            return
+        encoding = headers.get(b"Content-Encoding")
+        encoded = bool(encoding and encoding.strip().lower() not in (b"identity", b""))
+        if role != PAGE:
+            if encoded:
+                request.meta["releasewatch_encoded"] = True  # download_maxsize also bounds its inflation
+            else:
+                # Not cancelled at the limit, whatever its Content-Length says: cut there instead
+                # (_bytes_received), so the entries before the cut are still read.
+                request.meta["download_maxsize"] = 0
             return
         value = headers.get(b"Content-Type")
         content_type = value.decode("latin-1") if isinstance(value, bytes) else value
         if content_type and not reasons.is_readable(content_type):
             raise StopDownload(fail=False)
-        encoding = headers.get(b"Content-Encoding")
-        if encoding and encoding.strip().lower() not in (b"identity", b""):
+        if encoded:
             # Compressed bytes on the wire say little about the page's size: the whole transfer is
             # read (up to DOWNLOAD_MAXSIZE, which also bounds inflation) and cut after decompression.
             request.meta["releasewatch_encoded"] = True
 
     def _bytes_received(self, data: bytes, request: Request, spider: Spider) -> None:
-        """Stop reading a page past RELEASEWATCH_PAGE_MAXSIZE: what arrived so far is read and the cut recorded."""
-        if spider is not self or request.meta.get("releasewatch_role") != PAGE or request.meta.get("releasewatch_encoded"):
+        """Stop reading a page past RELEASEWATCH_PAGE_MAXSIZE (a feed or sitemap past
+        RELEASEWATCH_SITEMAP_MAXSIZE): what arrived so far is read and the cut recorded."""
+        role = request.meta.get("releasewatch_role")
+        if spider is not self or role is None:
             return
         received = request.meta.get("releasewatch_received", 0) + len(data)
-        request.meta["releasewatch_received"] = received
-        limit = self._setting("RELEASEWATCH_PAGE_MAXSIZE", 10 * 1024 * 1024)
+        request.meta["releasewatch_received"] = received  # also says why a download was cancelled (failed)
+        if request.meta.get("releasewatch_encoded"):
+            return
+        if role == PAGE:
+            limit = self._setting("RELEASEWATCH_PAGE_MAXSIZE", 10 * 1024 * 1024)
+        else:
+            limit = self._setting("RELEASEWATCH_SITEMAP_MAXSIZE", 50 * 1024 * 1024)
         if limit and received > limit:
             request.meta["releasewatch_cut"] = True
             raise StopDownload(fail=False)
@@ -474,7 +519,9 @@ class SourcesSpider(Spider):
         source = request.meta["releasewatch_source"]
         url = request.meta["releasewatch_url"]
         timeout = request.meta.get("download_timeout") or self._setting("DOWNLOAD_TIMEOUT", 0.0)
-        reason = reasons.exception_reason(failure.value, url, timeout)
+        maxsize = int(request.meta.get("download_maxsize", self._setting("DOWNLOAD_MAXSIZE", 0)) or 0)
+        passed = maxsize if maxsize and request.meta.get("releasewatch_received", 0) > maxsize else None
+        reason = reasons.exception_reason(failure.value, url, timeout, passed_limit=passed)
         if request.meta.get("releasewatch_role") in (FEED, SITEMAP, ROBOTS):
             self._listings_in_flight -= 1
             reason = f"{request.meta['releasewatch_role']}: {reason}"
