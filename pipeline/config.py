@@ -15,12 +15,10 @@ from urllib.parse import urlsplit
 from pipeline.errors import ConfigError
 from pipeline.model import WatchFilm
 from pipeline.scheduler_config import SOURCE_TIMING_KEYS, SchedulerConfig, parse_scheduler, source_timing
+from pipeline.scheduler_config import duration_seconds as parse_duration  # noqa: F401  (one duration syntax for every key)
 
 DEFAULT_DATABASE_URL = "sqlite:///releasewatch.db"
 SOURCE_KINDS = ("pages", "feed", "sitemap")
-_DURATION = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-MAX_DURATION_SECONDS = 366 * 86400  # a schedule longer than a year is a typo, and overflows the scheduler's timers
 
 
 DEFAULT_REVISIT_DAYS = 30
@@ -90,17 +88,6 @@ class Config:
                 return s
         known = ", ".join(s.name for s in self.sources) or "none"
         raise ConfigError(self.path, "sources", f"no source named {name!r} (known: {known})")
-
-
-def parse_duration(text: str) -> int:
-    """'6h' -> 21600. Raises ValueError with the accepted forms."""
-    m = _DURATION.match(text)
-    if not m or int(m[1]) == 0:
-        raise ValueError(f"{text!r} is not a duration like '30m', '6h' or '1d'")
-    seconds = int(m[1]) * _UNIT_SECONDS[m[2]]
-    if seconds > MAX_DURATION_SECONDS:
-        raise ValueError(f"{text[:20]!r}{'...' if len(text) > 20 else ''} is longer than a year (at most 366d)")
-    return seconds
 
 
 _TOP_KEYS = {"database", "sources", "films", "alerts", "scheduler", "crawl"}

@@ -56,7 +56,7 @@ def duration_seconds(text: str) -> int:
         raise ValueError(f"{text!r} is not a duration like '30m', '6h' or '1d'")
     seconds = int(m[1]) * _UNIT_SECONDS[m[2]]
     if seconds > _MAX_SECONDS:
-        raise ValueError(f"{text!r} is longer than a year")
+        raise ValueError(f"{text[:20]!r}{'...' if len(text) > 20 else ''} is longer than a year (at most 366d)")
     return seconds
 
 
