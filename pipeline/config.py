@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.alerts_config import AlertsConfig, parse_alerts
 from pipeline.errors import ConfigError
 from pipeline.model import WatchFilm
 
@@ -74,6 +75,7 @@ class Config:
     sources: tuple[SourceConfig, ...] = ()
     films: tuple[WatchFilm, ...] = ()
     crawl: CrawlConfig = CrawlConfig()
+    alerts: AlertsConfig | None = None  # None: no [alerts] table, nothing is queued or sent
 
     def source(self, name: str) -> SourceConfig:
         for s in self.sources:
@@ -234,7 +236,8 @@ def parse_config(text: str, path: str = "releasewatch.toml") -> Config:
     if not isinstance(raw_films, list):
         raise ConfigError(path, "films", "must be an array of tables ([[films]])")
     films = tuple(_film(path, i, f) for i, f in enumerate(raw_films))
-    return Config(path, url, sources, films, _crawl(path, raw.get("crawl", {})))
+    return Config(path, url, sources, films, _crawl(path, raw.get("crawl", {})),
+                  parse_alerts(path, raw.get("alerts"), {s.name for s in sources}))
 
 
 def load_config(path: str | Path) -> Config:

@@ -15,10 +15,10 @@ from storage.db import DEFAULT_URL, ENV_VAR, Database, alembic_config, head_revi
 from storage.errors import DatabaseUnavailable, StorageError
 from storage.models import Base
 
-HEAD = "0005"
+HEAD = "0008"
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=timezone.utc)
 TABLES = {"sources", "pages", "snapshots", "films", "film_aliases", "claims", "events", "crawl_runs", "fetch_failures",
-          "listings"}
+          "listings", "alert_subscriptions", "alert_deliveries", "alert_states"}
 
 
 def test_upgrade_from_empty_creates_every_table_and_is_idempotent(db_url: str) -> None:
