@@ -13,7 +13,14 @@ from storage.ingest import ingest_page
 T0 = datetime(2026, 3, 2, 7, 0, tzinfo=timezone.utc)
 
 
-def alerts_config(port: int, *, extra: str = "", subscriptions: str | None = None, sources: tuple[str, ...] = ("studio", "fans")) -> Config:
+def alerts_config(port: int, *, extra: str = "", subscriptions: str | None = None,
+                  sources: tuple[str, ...] = ("studio", "fans"), security: str = "none") -> Config:
+    return parse_config(alerts_toml(port, extra=extra, subscriptions=subscriptions, sources=sources, security=security),
+                        "test.toml")
+
+
+def alerts_toml(port: int, *, extra: str = "", subscriptions: str | None = None,
+                sources: tuple[str, ...] = ("studio", "fans"), security: str = "none") -> str:
     subs = subscriptions if subscriptions is not None else '''
 [[alerts.subscriptions]]
 name = "Ballerina watch"
@@ -26,12 +33,12 @@ events = ["changed", "conflict", "resolved"]
 [alerts]
 smtp_host = "127.0.0.1"
 smtp_port = {port}
-security = "none"
+security = "{security}"
 sender = "releasewatch <alerts@releasewatch.example>"
 {extra}
 {subs}
 '''
-    return parse_config(text, "test.toml")
+    return text
 
 
 def date_claim(value: str, evidence: str, film: str = "Ballerina") -> Claim:

@@ -18,6 +18,7 @@ from pipeline.alerts.text import SourceChange, change_subject, claim_value, even
 from pipeline.report import ReportClaim, ReportEvent
 
 SOURCES_GROUP = "Sources"
+_SIDES = {"conflict": ("says", "says"), "resolved": ("said", "said"), "withdrawn": ("said", "says")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,10 +71,12 @@ def _item(item: AlertItem) -> dict[str, Any]:
         return {"subject": item.subject, "type": "source_broken", "what": "source" if change.source else "crawl",
                 "change": f"{change.was} → {change.state}", "detail": change.detail, "summary": None,
                 "sources": [change.source] if change.source else [], "claims": []}
+    # A conflict's two sides both stand now; a change has a before and an after.
+    was, now = _SIDES.get(e.type, ("was", "now"))
     return {
         "subject": item.subject, "type": e.type, "what": what(e), "change": old_new(e), "detail": None,
         "summary": e.summary, "sources": list(e.sources),
-        "claims": [_claim(c, "was") for c in e.old] + [_claim(c, "now") for c in e.new],
+        "claims": [_claim(c, was) for c in e.old] + [_claim(c, now) for c in e.new],
     }
 
 
