@@ -95,7 +95,8 @@ def digest_subject(items: Sequence[AlertItem]) -> str:
 def render_email(items: Sequence[AlertItem], subscription: str, generated_at: datetime, *,
                  digest: bool = False) -> RenderedEmail:
     """The message for these alerts (one, or a digest grouped by film, films in alphabetical order
-    and source changes last), with a footer naming the subscription that matched."""
+    and source changes last), with a footer naming the subscription that matched and the time of
+    the alert (`generated_at`, shown in its own zone)."""
     if not items:
         raise ValueError("an alert email needs at least one alert")
     groups: dict[str, list[dict[str, Any]]] = {}

@@ -26,7 +26,7 @@ def digest_message_id(delivery_ids: Sequence[int], sender: str) -> str:
     return f"<releasewatch.digest.{min(delivery_ids)}.{len(delivery_ids)}@{sender_domain(sender)}>"
 
 
-def build_message(rendered: RenderedEmail, *, sender: str, recipient: str, message_id: str, sent_at: datetime,
+def build_message(rendered: RenderedEmail, *, sender: str, recipient: str, message_id: str, dated: datetime,
                   delivery_ids: Sequence[int], subscription_key: str) -> EmailMessage:
     """The message for one recipient."""
     domain = sender_domain(sender)
@@ -34,7 +34,7 @@ def build_message(rendered: RenderedEmail, *, sender: str, recipient: str, messa
     msg["From"] = sender
     msg["To"] = recipient
     msg["Subject"] = rendered.subject
-    msg["Date"] = format_datetime(sent_at)
+    msg["Date"] = format_datetime(dated)
     msg["Message-ID"] = message_id
     # A list identity per subscription lets mail clients filter and offer "unsubscribe".
     msg["List-Id"] = f"releasewatch alerts <{subscription_key}.alerts.{domain}>"

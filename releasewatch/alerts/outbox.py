@@ -101,9 +101,12 @@ def _item(d: outbox.ClaimedDelivery, events: Mapping[int, object]) -> AlertItem:
 
 
 def compose(s: Session, deliveries: Sequence[outbox.ClaimedDelivery], alerts: AlertsConfig,
-            now: datetime) -> list[Outgoing]:
+            digest_at: datetime | None = None) -> list[Outgoing]:
     """The messages for these deliveries: one each, or in digest mode one per recipient (a digest
-    that was already begun keeps its Message-ID and its deliveries)."""
+    that was already begun keeps its Message-ID and its deliveries).
+
+    A message is dated when its alert was queued (a digest: at its digest time), not when it is
+    sent, so a message sent again after a crash is the same message, byte for byte."""
     events = {e.id: e for e in list_events(s, ids={d.event_id for d in deliveries if d.event_id is not None})}
     groups: dict[tuple[str, str], list[outbox.ClaimedDelivery]] = {}
     for d in deliveries:
@@ -112,16 +115,16 @@ def compose(s: Session, deliveries: Sequence[outbox.ClaimedDelivery], alerts: Al
         else:
             key = ("id", d.message_id or delivery_message_id(d.id, alerts.sender))
         groups.setdefault(key, []).append(d)
-    local_now = now.astimezone(alerts.zone)
     result = []
     for (kind, value), members in groups.items():
         ids = tuple(d.id for d in members)
         message_id = value if kind == "id" else digest_message_id(ids, alerts.sender)
         footer = "; ".join(dict.fromkeys(d.subscription for d in members))
-        rendered = render_email([_item(d, events) for d in members], footer, local_now, digest=alerts.mode == "digest")
+        dated = (digest_at or max(d.created_at for d in members)).astimezone(alerts.zone)
+        rendered = render_email([_item(d, events) for d in members], footer, dated, digest=alerts.mode == "digest")
         first = members[0]
         message = build_message(rendered, sender=alerts.sender, recipient=first.recipient, message_id=message_id,
-                                sent_at=local_now, delivery_ids=ids, subscription_key=first.subscription_key)
+                                dated=dated, delivery_ids=ids, subscription_key=first.subscription_key)
         result.append(Outgoing(ids, first.channel, first.recipient, message_id, rendered.subject, message))
     return result
 
@@ -165,7 +168,7 @@ def send_pending(config: Config, database: Database, now: datetime, *, lease: ti
             if not claimed:
                 break
             with database.session() as s:
-                outgoing = compose(s, claimed, alerts, now)
+                outgoing = compose(s, claimed, alerts, before)
                 outbox.set_message_ids(s, owner, {i: o.message_id for o in outgoing for i in o.delivery_ids})
             for index, out in enumerate(outgoing):
                 try:
@@ -206,7 +209,7 @@ def preview_pending(config: Config, database: Database, now: datetime, limit: in
     alerts = _alerts(config)
     before = digest_slot(now, alerts.digest_at, alerts.zone) if alerts.mode == "digest" else None
     with database.session() as s:
-        return compose(s, outbox.peek_due(s, now, limit, before), alerts, now)
+        return compose(s, outbox.peek_due(s, now, limit, before), alerts, before)
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,7 +238,7 @@ def send_test(config: Config, to: Sequence[str], now: datetime, environ: Mapping
     try:
         for recipient in recipients:
             message = build_message(RenderedEmail(subject, text, html), sender=alerts.sender, recipient=recipient,
-                                    message_id=message_id, sent_at=local_now, delivery_ids=(),
+                                    message_id=message_id, dated=local_now, delivery_ids=(),
                                     subscription_key="test")
             connection.send(message, recipient)
     except DeliveryFailed as exc:

@@ -70,6 +70,9 @@ class SmtpConnection:
                 smtp: smtplib.SMTP = smtplib.SMTP_SSL(timeout=a.timeout, context=self._context())
             else:
                 smtp = smtplib.SMTP(timeout=a.timeout)
+            # The constructor would connect too but drop the greeting, which `alerts test` shows;
+            # TLS checks the certificate against `_host`, which only the constructor sets.
+            smtp._host = a.smtp_host  # type: ignore[attr-defined]
             code, banner = smtp.connect(a.smtp_host, a.smtp_port)
             self.transcript.append(Reply("connect", code, _text(banner)))
             code, text = smtp.ehlo()
