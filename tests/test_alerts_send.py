@@ -427,3 +427,33 @@ def test_alerts_commands_without_an_alerts_table_say_so(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["alerts", "send", "--config", str(config_path), "--db", f"sqlite:///{tmp_path / 'x.db'}"])
     assert result.exit_code == 1
     assert result.output.strip() == f"error: {config_path}: no [alerts] table: add one (see examples/releasewatch.toml) to send alerts"
+
+
+def test_crawl_with_alerts_sends_what_the_crawl_found(smtp_server: SmtpSink, tmp_path: Path) -> None:
+    page = tmp_path / "ballerina.txt"
+    page.write_text("Ballerina opens in theaters on June 6, 2025, Lionsgate said on Monday.\n", encoding="utf-8")
+    config_path = tmp_path / "releasewatch.toml"
+    config_path.write_text(f'''
+[[sources]]
+name = "saved"
+urls = ["{page.as_uri()}"]
+
+[[films]]
+title = "Ballerina"
+
+[alerts]
+smtp_port = {smtp_server.port}
+security = "none"
+sender = "alerts@releasewatch.example"
+
+[[alerts.subscriptions]]
+to = ["analyst@example.com"]
+events = ["new"]
+''', encoding="utf-8")
+    db_url = f"sqlite:///{tmp_path / 'crawl.db'}"
+    result = CliRunner().invoke(main, ["crawl", "--alerts", "--config", str(config_path), "--db", db_url])
+    assert result.exit_code == 0, result.output
+    assert "alerts: 1 message(s) sent (1 alert(s)), 0 pending" in result.output
+    (message,) = smtp_server.messages
+    assert message.message["Subject"] == "Ballerina: new theatrical release date: June 6, 2025 (saved)"
+    assert page.as_uri() in message.message.get_body(("plain",)).get_content()
