@@ -247,7 +247,6 @@ SENDER_CHILD = textwrap.dedent('''
     from datetime import datetime
     from pipeline.config import load_config
     from storage.db import Database
-from storage.ingest import ingest_page
     from releasewatch.alerts import send_pending
 
     config, url, now, kill_after, batch = sys.argv[1], sys.argv[2], datetime.fromisoformat(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])

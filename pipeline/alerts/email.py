@@ -53,6 +53,7 @@ def _environment(html: bool) -> Environment:
     return Environment(
         loader=PackageLoader("pipeline", "templates"), autoescape=html, undefined=StrictUndefined,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        auto_reload=False,  # the templates ship with the code; no stat() per message
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email.message import Message
 from typing import Protocol
 
 from pipeline.alerts_config import AlertsConfig
@@ -15,7 +15,7 @@ from releasewatch.alerts.smtp import Reply, SmtpConnection
 class Channel(Protocol):
     transcript: list[Reply]
 
-    def send(self, message: EmailMessage, recipient: str) -> Reply: ...
+    def send(self, message: Message, recipient: str) -> Reply: ...
 
     def close(self) -> None: ...
 

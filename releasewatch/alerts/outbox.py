@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.message import EmailMessage
+from email.message import Message
 
 from sqlalchemy.orm import Session
 
@@ -46,7 +46,7 @@ class Outgoing:
     recipient: str
     message_id: str
     subject: str
-    message: EmailMessage
+    message: Message
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,32 +170,36 @@ def send_pending(config: Config, database: Database, now: datetime, *, lease: ti
             with database.session() as s:
                 outgoing = compose(s, claimed, alerts, before)
                 outbox.set_message_ids(s, owner, {i: o.message_id for o in outgoing for i in o.delivery_ids})
-            for index, out in enumerate(outgoing):
-                try:
-                    reply = channel(out.channel).send(out.message, out.recipient)
-                except DeliveryFailed as exc:
-                    if observe is not None:
-                        observe(Outcome(out, None, exc))
-                    errors[exc.reason] = None
-                    with database.session() as s:
+            # One session for the batch's marks, each committed on its own right after the
+            # server's reply (the session holds no transaction while a message is on the wire).
+            with database.session() as s:
+                for index, out in enumerate(outgoing):
+                    try:
+                        reply = channel(out.channel).send(out.message, out.recipient)
+                    except DeliveryFailed as exc:
+                        if observe is not None:
+                            observe(Outcome(out, None, exc))
+                        errors[exc.reason] = None
                         outbox.mark_failed_attempt(s, owner, out.delivery_ids, now, exc.reason, permanent=not exc.temporary,
                                                    max_attempts=alerts.max_attempts, backoff=BACKOFF)
                         states = outbox.statuses(s, out.delivery_ids)
-                    failed += states.count("failed")
-                    retrying += states.count("pending")
-                    if exc.connection:
-                        # The server cannot be used now: the rest waits for the next run, untried.
-                        with database.session() as s:
+                        s.commit()
+                        failed += states.count("failed")
+                        retrying += states.count("pending")
+                        if exc.connection:
+                            # The server cannot be used now: the rest waits for the next run, untried.
                             outbox.release(s, owner, [i for o in outgoing[index + 1:] for i in o.delivery_ids])
-                        stopped = True
-                        break
-                    continue
-                if observe is not None:
-                    observe(Outcome(out, reply, None))
-                with database.session() as s:
+                            s.commit()
+                            stopped = True
+                            break
+                        continue
+                    if observe is not None:
+                        observe(Outcome(out, reply, None))
+                    outbox.quick_commits(s)
                     outbox.mark_sent(s, owner, out.delivery_ids, now)
-                messages += 1
-                sent += len(out.delivery_ids)
+                    s.commit()
+                    messages += 1
+                    sent += len(out.delivery_ids)
     finally:
         for open_channel in channels.values():
             open_channel.close()

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from pipeline.alerts_config import Subscription
@@ -223,18 +223,39 @@ def _claimed(s: Session, stmt: Any) -> list[ClaimedDelivery]:
 
 def set_message_ids(s: Session, owner: str, message_ids: dict[int, str]) -> None:
     """Remember the Message-ID each claimed delivery goes out with, before it is sent."""
-    for delivery_id, message_id in message_ids.items():
-        s.execute(update(AlertDelivery).where(AlertDelivery.id == delivery_id, AlertDelivery.lease_owner == owner)
-                  .values(message_id=message_id))
+    if not message_ids:
+        return
+    table = AlertDelivery.__table__
+    s.execute(
+        update(table).where(table.c.id == bindparam("delivery"), table.c.lease_owner == owner)
+        .values(message_id=bindparam("message")),
+        [{"delivery": i, "message": m} for i, m in message_ids.items()],
+    )
+
+
+def quick_commits(s: Session) -> None:
+    """Let this unit of work commit without waiting for the disk (a mark after each message).
+
+    A process crash loses nothing either way (SQLite's WAL is written before the commit returns;
+    PostgreSQL's server holds it); only a power loss in the next moments can undo the last marks,
+    and then those messages go again with the same Message-ID, as after a crash of the sender
+    itself. Waiting for the disk at every message would cap sending at ~100 messages a second.
+    SQLite applies the setting to the connection (SQLite recommends NORMAL for WAL anyway);
+    PostgreSQL to this transaction only.
+    """
+    if s.get_bind().dialect.name == "sqlite":
+        s.execute(text("PRAGMA synchronous=NORMAL"))
+    else:
+        s.execute(text("SET LOCAL synchronous_commit TO OFF"))
 
 
 def mark_sent(s: Session, owner: str, ids: Sequence[int], now: datetime) -> int:
     """The server accepted the message of these deliveries: they are done. Returns how many were
     still this sender's to mark (a lease lost to another sender is not overwritten)."""
+    table = AlertDelivery.__table__  # a Core statement: this runs once per message sent
     result = s.execute(
-        update(AlertDelivery).where(AlertDelivery.id.in_(list(ids)), AlertDelivery.lease_owner == owner,
-                                    AlertDelivery.status == "pending")
-        .values(status="sent", sent_at=now, lease_owner=None, lease_until=None, last_error=None, attempts=AlertDelivery.attempts + 1)
+        update(table).where(table.c.id.in_(list(ids)), table.c.lease_owner == owner, table.c.status == "pending")
+        .values(status="sent", sent_at=now, lease_owner=None, lease_until=None, last_error=None, attempts=table.c.attempts + 1)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
