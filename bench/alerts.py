@@ -64,7 +64,7 @@ def _serve(port_out: multiprocessing.connection.Connection, stop: multiprocessin
     port_out.send(port)
     stop.wait()
     controller.stop()
-    port_out.send((handler.messages, len(handler.ids), handler.sessions))
+    port_out.send((handler.messages, len(handler.ids), handler.sessions, time.process_time()))
 
 
 def _config_text(port: int) -> str:
@@ -160,18 +160,24 @@ def main() -> None:
             marks[sent] = _rss_mb()
 
     rss_before = _rss_mb()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     summary = send_pending(config, database, T0, observe=observe)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     stop.set()
-    received, distinct, sessions = parent.recv()
+    received, distinct, sessions, server_cpu = parent.recv()
     server.join(10)
 
     rate = summary.messages / seconds
     print(f"sent: {summary.messages:,} messages in {seconds:.1f} s = {rate:.0f} messages/s  (goal >= 200)")
     print(f"server: {received:,} accepted, {distinct:,} distinct Message-IDs, {sessions} SMTP connection(s)  (goal: 1)")
     print(f"pending after the run: {summary.pending}, failed: {summary.failed}")
+    # CPU per message does not depend on what else the machine runs; with 2 cores, one for each
+    # process, a quiet machine sends at about the slower side's rate.
+    per_message, server_per_message = 1000 * cpu / summary.messages, 1000 * server_cpu / max(received, 1)
+    print(f"CPU per message: sender {per_message:.2f} ms (= {1000 / per_message:.0f} messages/s), "
+          f"SMTP server {server_per_message:.2f} ms (= {1000 / server_per_message:.0f} messages/s); "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     rss = ", ".join(f"{n:,} sent {mb:.0f} MB" for n, mb in marks.items())
     print(f"sender RSS: before {rss_before:.0f} MB; {rss}; peak {peak:.0f} MB  (goal: flat)")
 

@@ -126,3 +126,30 @@ def test_the_html_part_escapes_whatever_a_page_says(film: str, evidence: str, so
     assert "<script>" not in rendered.html and "<b>" not in rendered.html and "<i>" not in rendered.html
     assert 'href="javascript:' not in rendered.html
     assert "\n" not in rendered.subject and "\r" not in rendered.subject
+
+
+def test_the_message_is_well_formed_mime_that_decodes_back_to_the_rendered_parts() -> None:
+    import email
+    import email.policy
+
+    from releasewatch.alerts.message import build_message
+
+    long_title = "Amélie → " + "a very long film title " * 6
+    e = event("new", [], [claim("2025-06-06", "studio", "Première: “Amélie” opens June 6.\r\nSecond line.", film=long_title)],
+              film=long_title)
+    rendered = render_email([AlertItem(1, event=e)], "Ballerina watch", AT)
+    mail = build_message(rendered, sender="Relèase Watch <alerts@releasewatch.example>", recipient="a@example.com",
+                         message_id="<releasewatch.delivery.1@releasewatch.example>", dated=AT, delivery_ids=(1,),
+                         subscription_key="abc123")
+    assert all(len(line) <= 998 for line in mail.data.split(b"\r\n")) and b"\n" not in mail.data.replace(b"\r\n", b"")
+    parsed = email.message_from_bytes(mail.data, policy=email.policy.default)
+    assert parsed["Subject"] == rendered.subject and rendered.subject.startswith("Amélie → a very long film title")
+    assert str(parsed["From"]) == "Relèase Watch <alerts@releasewatch.example>"
+    assert parsed["Date"].datetime == AT and parsed["Message-ID"] == "<releasewatch.delivery.1@releasewatch.example>"
+    assert parsed["List-Unsubscribe"].strip() == "<mailto:alerts@releasewatch.example?subject=unsubscribe%20abc123>"
+    assert parsed.get_body(("plain",)).get_content().replace("\r\n", "\n") == rendered.text
+    assert parsed.get_body(("html",)).get_content().replace("\r\n", "\n") == rendered.html
+    again = build_message(rendered, sender="Relèase Watch <alerts@releasewatch.example>", recipient="a@example.com",
+                          message_id="<releasewatch.delivery.1@releasewatch.example>", dated=AT, delivery_ids=(1,),
+                          subscription_key="abc123")
+    assert again.data == mail.data  # a resend is the same message, byte for byte

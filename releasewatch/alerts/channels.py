@@ -5,17 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from email.message import Message
 from typing import Protocol
 
 from pipeline.alerts_config import AlertsConfig
+from releasewatch.alerts.message import Mail
 from releasewatch.alerts.smtp import Reply, SmtpConnection
 
 
 class Channel(Protocol):
     transcript: list[Reply]
 
-    def send(self, message: Message, recipient: str) -> Reply: ...
+    def send(self, message: Mail, recipient: str) -> Reply: ...
 
     def close(self) -> None: ...
 

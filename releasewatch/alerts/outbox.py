@@ -15,7 +15,6 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.message import Message
 
 from sqlalchemy.orm import Session
 
@@ -25,7 +24,7 @@ from pipeline.alerts_config import AlertsConfig, digest_slot
 from pipeline.config import Config
 from releasewatch.alerts.channels import CHANNELS, Channel
 from releasewatch.alerts.errors import AlertsError, AlertsNotConfigured, DeliveryFailed
-from releasewatch.alerts.message import build_message, delivery_message_id, digest_message_id, sender_domain
+from releasewatch.alerts.message import Mail, build_message, delivery_message_id, digest_message_id, sender_domain
 from releasewatch.alerts.smtp import Reply
 from storage.db import Database
 from storage.repository import list_events, list_runs, source_health
@@ -46,7 +45,7 @@ class Outgoing:
     recipient: str
     message_id: str
     subject: str
-    message: Message
+    message: Mail
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,15 +11,11 @@ import smtplib
 import socket
 import ssl
 from dataclasses import dataclass
-from email.message import Message
-from email.policy import compat32
 from email.utils import parseaddr
 
 from pipeline.alerts_config import AlertsConfig
 from releasewatch.alerts.errors import DeliveryFailed, PasswordMissing
-
-
-_CRLF = compat32.clone(linesep="\r\n")  # the policy message.py builds with, with SMTP's line ends
+from releasewatch.alerts.message import Mail
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +102,7 @@ class SmtpConnection:
             raise self._fail("cannot connect to the SMTP server", reason, temporary=True, connection=True) from None
         self._smtp = smtp
 
-    def send(self, message: Message, recipient: str) -> Reply:
+    def send(self, message: Mail, recipient: str) -> Reply:
         """Send one message to one recipient; the server's reply to DATA when it accepted it."""
         if self._smtp is None:
             self.open()
@@ -120,7 +116,7 @@ class SmtpConnection:
             self.close()
             raise self._fail("the connection failed", str(exc) or type(exc).__name__, temporary=True, connection=True) from None
 
-    def _send(self, message: Message, recipient: str) -> Reply:
+    def _send(self, message: Mail, recipient: str) -> Reply:
         smtp = self._smtp
         assert smtp is not None
         sender = parseaddr(self._alerts.sender)[1]
@@ -134,8 +130,7 @@ class SmtpConnection:
                 self._reset()
                 raise self._refused(command, code, text)
         try:
-            # SMTP wants CRLF line ends; smtplib sends bytes as they are.
-            code, text = smtp.data(message.as_bytes(policy=_CRLF))
+            code, text = smtp.data(message.data)
         except smtplib.SMTPDataError as exc:  # DATA itself refused (no 354)
             code, text = exc.smtp_code, exc.smtp_error
         reply = Reply("DATA", code, _text(text))
