@@ -11,11 +11,10 @@ import smtplib
 import socket
 import ssl
 from dataclasses import dataclass
-from email.utils import parseaddr
 
 from pipeline.alerts_config import AlertsConfig
 from releasewatch.alerts.errors import DeliveryFailed, PasswordMissing
-from releasewatch.alerts.message import Mail
+from releasewatch.alerts.message import Mail, sender_parts
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +118,7 @@ class SmtpConnection:
     def _send(self, message: Mail, recipient: str) -> Reply:
         smtp = self._smtp
         assert smtp is not None
-        sender = parseaddr(self._alerts.sender)[1]
+        sender = sender_parts(self._alerts.sender)[1]
         for command, call, accepted in (
             (f"MAIL FROM:<{sender}>", lambda: smtp.mail(sender), (250,)),
             (f"RCPT TO:<{recipient}>", lambda: smtp.rcpt(recipient), (250, 251)),
@@ -129,15 +128,16 @@ class SmtpConnection:
             if code not in accepted:
                 self._reset()
                 raise self._refused(command, code, text)
+        answer: bytes | str
         try:
-            code, text = smtp.data(message.data)
+            code, answer = smtp.data(message.data)
         except smtplib.SMTPDataError as exc:  # DATA itself refused (no 354)
-            code, text = exc.smtp_code, exc.smtp_error
-        reply = Reply("DATA", code, _text(text))
+            code, answer = exc.smtp_code, exc.smtp_error
+        reply = Reply("DATA", code, _text(answer))
         self.transcript.append(reply)
         if code != 250:
             self._reset()
-            raise self._refused("DATA", code, text)
+            raise self._refused("DATA", code, answer)
         return reply
 
     def _refused(self, command: str, code: int, text: bytes | str) -> DeliveryFailed:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, or_, select, text, update
+from sqlalchemy import Table, and_, bindparam, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from pipeline.alerts_config import Subscription
@@ -24,6 +24,7 @@ from storage.repository._sql import among, insert_many_ignoring_duplicates
 from storage.repository.films import film_ids_matching, key_of
 
 EMAIL = "email"
+_DELIVERIES: Table = AlertDelivery.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,16 +78,16 @@ def sync_subscriptions(s: Session, subscriptions: Sequence[Subscription], now: d
         if row.active and key not in wanted:
             row.active, row.updated_at = False, now
     for key, sub in wanted.items():
-        row = stored.get(key)
-        if row is None:
+        found = stored.get(key)
+        if found is None:
             s.add(AlertSubscription(
                 key=key, name=sub.name, description=sub.describe(), recipients=list(sub.to),
                 films=sorted({key_of(title) for title in sub.films}), events=list(sub.events),
                 sources=list(sub.sources), active=True, created_at=now, updated_at=now,
             ))
-        elif not row.active:
+        elif not found.active:
             # Back after a pause: a fresh baseline, so what happened meanwhile does not flood.
-            row.active, row.created_at, row.updated_at = True, now, now
+            found.active, found.created_at, found.updated_at = True, now, now
     s.flush()
 
 
@@ -225,7 +226,7 @@ def set_message_ids(s: Session, owner: str, message_ids: dict[int, str]) -> None
     """Remember the Message-ID each claimed delivery goes out with, before it is sent."""
     if not message_ids:
         return
-    table = AlertDelivery.__table__
+    table = _DELIVERIES
     s.execute(
         update(table).where(table.c.id == bindparam("delivery"), table.c.lease_owner == owner)
         .values(message_id=bindparam("message")),
@@ -252,7 +253,7 @@ def quick_commits(s: Session) -> None:
 def mark_sent(s: Session, owner: str, ids: Sequence[int], now: datetime) -> int:
     """The server accepted the message of these deliveries: they are done. Returns how many were
     still this sender's to mark (a lease lost to another sender is not overwritten)."""
-    table = AlertDelivery.__table__  # a Core statement: this runs once per message sent
+    table = _DELIVERIES  # a Core statement: this runs once per message sent
     result = s.execute(
         update(table).where(table.c.id.in_(list(ids)), table.c.lease_owner == owner, table.c.status == "pending")
         .values(status="sent", sent_at=now, lease_owner=None, lease_until=None, last_error=None, attempts=table.c.attempts + 1)
