@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from pipeline.alerts.email import AlertItem, render_email
+from pipeline.alerts.email import AlertItem, RenderedEmail, render_email
 from pipeline.alerts.text import SourceChange
 from pipeline.alerts_config import AlertsConfig, digest_slot
 from pipeline.config import Config
@@ -115,12 +115,18 @@ def compose(s: Session, deliveries: Sequence[outbox.ClaimedDelivery], alerts: Al
             key = ("id", d.message_id or delivery_message_id(d.id, alerts.sender))
         groups.setdefault(key, []).append(d)
     result = []
+    # Recipients of the same alert get the same words: render each distinct content once.
+    rendered_for: dict[tuple[object, ...], RenderedEmail] = {}
     for (kind, value), members in groups.items():
         ids = tuple(d.id for d in members)
         message_id = value if kind == "id" else digest_message_id(ids, alerts.sender)
         footer = "; ".join(dict.fromkeys(d.subscription for d in members))
         dated = (digest_at or max(d.created_at for d in members)).astimezone(alerts.zone)
-        rendered = render_email([_item(d, events) for d in members], footer, dated, digest=alerts.mode == "digest")
+        content = (footer, dated, tuple((d.event_id, repr(sorted(d.payload.items()))) for d in members))
+        rendered = rendered_for.get(content)
+        if rendered is None:
+            rendered = rendered_for[content] = render_email([_item(d, events) for d in members], footer, dated,
+                                                            digest=alerts.mode == "digest")
         first = members[0]
         message = build_message(rendered, sender=alerts.sender, recipient=first.recipient, message_id=message_id,
                                 dated=dated, delivery_ids=ids, subscription_key=first.subscription_key)
@@ -172,6 +178,7 @@ def send_pending(config: Config, database: Database, now: datetime, *, lease: ti
             # One session for the batch's marks, each committed on its own right after the
             # server's reply (the session holds no transaction while a message is on the wire).
             with database.session() as s:
+                outbox.quick_commits(s, connection_wide=True)
                 for index, out in enumerate(outgoing):
                     try:
                         reply = channel(out.channel).send(out.message, out.recipient)
@@ -224,8 +231,6 @@ class TestResult:
 
 def send_test(config: Config, to: Sequence[str], now: datetime, environ: Mapping[str, str] | None = None) -> TestResult:
     """Send one test email to `to` (default: every subscribed address) and keep what the server said."""
-    from pipeline.alerts.email import RenderedEmail
-
     alerts = _alerts(config)
     recipients = list(dict.fromkeys(to or [a for sub in alerts.subscriptions for a in sub.to]))
     if not recipients:

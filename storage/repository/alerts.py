@@ -234,30 +234,37 @@ def set_message_ids(s: Session, owner: str, message_ids: dict[int, str]) -> None
     )
 
 
-def quick_commits(s: Session) -> None:
-    """Let this unit of work commit without waiting for the disk (a mark after each message).
+def quick_commits(s: Session, *, connection_wide: bool = False) -> None:
+    """Let the marks that follow commit without waiting for the disk (a mark after each message).
 
     A process crash loses nothing either way (SQLite's WAL is written before the commit returns;
     PostgreSQL's server holds it); only a power loss in the next moments can undo the last marks,
     and then those messages go again with the same Message-ID, as after a crash of the sender
     itself. Waiting for the disk at every message would cap sending at ~100 messages a second.
-    SQLite applies the setting to the connection (SQLite recommends NORMAL for WAL anyway);
-    PostgreSQL to this transaction only.
+    SQLite applies the setting to the connection, for the rest of its life (NORMAL is what SQLite
+    recommends with WAL anyway): call it once with `connection_wide`. PostgreSQL applies it to the
+    current transaction only: call it before each mark.
     """
-    if s.get_bind().dialect.name == "sqlite":
+    sqlite = s.get_bind().dialect.name == "sqlite"
+    if sqlite and connection_wide:
         s.execute(text("PRAGMA synchronous=NORMAL"))
-    else:
+    elif not sqlite and not connection_wide:
         s.execute(text("SET LOCAL synchronous_commit TO OFF"))
+
+
+_MARK_SENT = (
+    update(_DELIVERIES)
+    .where(_DELIVERIES.c.id.in_(bindparam("ids", expanding=True)), _DELIVERIES.c.lease_owner == bindparam("owner"),
+           _DELIVERIES.c.status == "pending")
+    .values(status="sent", sent_at=bindparam("sent_at"), lease_owner=None, lease_until=None, last_error=None,
+            attempts=_DELIVERIES.c.attempts + 1)
+)  # built once: this runs after every message sent
 
 
 def mark_sent(s: Session, owner: str, ids: Sequence[int], now: datetime) -> int:
     """The server accepted the message of these deliveries: they are done. Returns how many were
     still this sender's to mark (a lease lost to another sender is not overwritten)."""
-    table = _DELIVERIES  # a Core statement: this runs once per message sent
-    result = s.execute(
-        update(table).where(table.c.id.in_(list(ids)), table.c.lease_owner == owner, table.c.status == "pending")
-        .values(status="sent", sent_at=now, lease_owner=None, lease_until=None, last_error=None, attempts=table.c.attempts + 1)
-    )
+    result = s.execute(_MARK_SENT, {"ids": list(ids), "owner": owner, "sent_at": now})
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
