@@ -162,6 +162,8 @@ def parse_alerts(path: str, raw: Any, source_names: set[str] | None = None) -> A
     if password_env is not None and (not isinstance(password_env, str) or not _ENV_NAME.match(password_env)):
         # The value is not echoed: someone may have pasted the password itself here.
         raise ConfigError(path, "alerts.password_env", "must be the name of an environment variable (letters, digits, _), not the password")
+    if username is not None and security == "none":
+        raise ConfigError(path, "alerts.username", "would send the password unencrypted: use security = \"starttls\" or \"ssl\"")
     if username is not None and password_env is None:
         raise ConfigError(path, "alerts.password_env", "is required with username: the environment variable holding the password")
     mode = _choice(path, "alerts.mode", raw.get("mode", "immediate"), SEND_MODES)

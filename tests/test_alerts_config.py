@@ -81,6 +81,7 @@ def _replace(old: str, new: str) -> str:
     (_replace('timezone = "Europe/Paris"', 'timezone = "Mars/Olympus"'), "alerts.timezone", "is not a time zone"),
     (_replace('max_attempts = 8', 'max_attempts = 0'), "alerts.max_attempts", "from 1 to 100"),
     (_replace('password_env = "RELEASEWATCH_SMTP_PASSWORD"\n', ''), "alerts.password_env", "required with username"),
+    (_replace('security = "starttls"', 'security = "none"'), "alerts.username", "unencrypted"),
     (_replace('name = "ops"', 'name = "subscription 1"'), "alerts.subscriptions[1].name", "used by another"),
     (_replace('[[alerts.subscriptions]]\nname = "ops"\n', '[[alerts.subscriptions]]\n'), "alerts.subscriptions[1].to", None),
 ], ids=lambda v: v if isinstance(v, str) and v.startswith("alerts") else None)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -163,13 +164,21 @@ def send_pending(config: Config, database: Database, now: datetime, *, lease: ti
     digest = alerts.mode == "digest"
     before = digest_slot(now, alerts.digest_at, alerts.zone) if digest else None
     owner = _owner()
+    started = time.monotonic()
+
+    def lease_end() -> datetime:
+        # Leases are judged by other senders against their own clocks, so they run from `now`
+        # as time actually passes in this run, however long it takes.
+        return now + timedelta(seconds=time.monotonic() - started) + lease
+
     messages = sent = retrying = failed = 0
     errors: dict[str, None] = {}
     try:
         stopped = False
         while not stopped:
             with database.session() as s:
-                claimed = outbox.claim_due(s, owner, now, lease, DIGEST_BATCH if digest else batch, before)
+                until = lease_end()
+                claimed = outbox.claim_due(s, owner, now, until, DIGEST_BATCH if digest else batch, before)
             if not claimed:
                 break
             with database.session() as s:
@@ -180,6 +189,10 @@ def send_pending(config: Config, database: Database, now: datetime, *, lease: ti
             with database.session() as s:
                 outbox.quick_commits(s, connection_wide=True)
                 for index, out in enumerate(outgoing):
+                    if lease_end() - until > lease / 2:  # half the lease is gone: renew it
+                        until = lease_end()
+                        outbox.extend_lease(s, owner, until)
+                        s.commit()
                     try:
                         reply = channel(out.channel).send(out.message, out.recipient)
                     except DeliveryFailed as exc:

@@ -178,9 +178,9 @@ def _due(now: datetime, created_before: datetime | None) -> Any:
     return condition
 
 
-def claim_due(s: Session, owner: str, now: datetime, lease: timedelta, limit: int,
+def claim_due(s: Session, owner: str, now: datetime, until: datetime, limit: int,
               created_before: datetime | None = None) -> list[ClaimedDelivery]:
-    """Lease up to `limit` due deliveries to `owner` until now + lease, oldest first.
+    """Lease up to `limit` due deliveries to `owner` until `until`, oldest first.
 
     Due: pending, its next attempt time reached, and no live lease (a sender that died mid-send
     leaves a lease that expires, and only then is its delivery taken over). One UPDATE claims them,
@@ -190,7 +190,6 @@ def claim_due(s: Session, owner: str, now: datetime, lease: timedelta, limit: in
     ids = select(AlertDelivery.id).where(due).order_by(AlertDelivery.id).limit(limit)
     if s.get_bind().dialect.name == "postgresql":
         ids = ids.with_for_update(skip_locked=True)
-    until = now + lease
     s.execute(
         update(AlertDelivery).where(AlertDelivery.id.in_(ids.scalar_subquery()), due)
         .values(lease_owner=owner, lease_until=until).execution_options(synchronize_session=False)
@@ -284,6 +283,12 @@ def mark_failed_attempt(s: Session, owner: str, ids: Sequence[int], now: datetim
         else:
             d.next_attempt_at = now + min(backoff * 2 ** (d.attempts - 1), timedelta(days=1))
     s.flush()
+
+
+def extend_lease(s: Session, owner: str, until: datetime) -> None:
+    """Keep the deliveries this sender still holds for longer (a long batch on a slow server)."""
+    s.execute(update(_DELIVERIES).where(_DELIVERIES.c.lease_owner == owner, _DELIVERIES.c.status == "pending")
+              .values(lease_until=until))
 
 
 def release(s: Session, owner: str, ids: Sequence[int]) -> None:
