@@ -3,6 +3,7 @@ per channel per run. Email is the one channel today; another (e.g. Apprise URLs 
 is one more entry here, never a hand-written HTTP client."""
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
@@ -13,7 +14,7 @@ from releasewatch.alerts.smtp import Reply, SmtpConnection
 
 
 class Channel(Protocol):
-    transcript: list[Reply]
+    transcript: deque[Reply]
 
     def send(self, message: Mail, recipient: str) -> Reply: ...
 

@@ -10,11 +10,15 @@ from __future__ import annotations
 import smtplib
 import socket
 import ssl
+from collections import deque
 from dataclasses import dataclass
 
 from pipeline.alerts_config import AlertsConfig
 from releasewatch.alerts.errors import DeliveryFailed, PasswordMissing
 from releasewatch.alerts.message import Mail, sender_parts
+
+
+TRANSCRIPT_REPLIES = 100  # `alerts test` shows them all: a few per recipient
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +44,8 @@ class SmtpConnection:
     def __init__(self, alerts: AlertsConfig, password: str | None) -> None:
         self._alerts, self._password = alerts, password
         self._smtp: smtplib.SMTP | None = None
-        self.transcript: list[Reply] = []
+        # The latest replies only: a run of 10,000 messages must not keep 40,000 of them.
+        self.transcript: deque[Reply] = deque(maxlen=TRANSCRIPT_REPLIES)
 
     @classmethod
     def from_config(cls, alerts: AlertsConfig, environ: dict[str, str]) -> SmtpConnection:
