@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from pipeline.alerts_config import AlertsConfig, parse_alerts
 from pipeline.errors import ConfigError
 from pipeline.model import WatchFilm
 from pipeline.scheduler_config import SOURCE_TIMING_KEYS, SchedulerConfig, parse_scheduler, source_timing
@@ -81,6 +82,7 @@ class Config:
     films: tuple[WatchFilm, ...] = ()
     crawl: CrawlConfig = CrawlConfig()
     scheduler: SchedulerConfig = SchedulerConfig()
+    alerts: AlertsConfig | None = None  # None: no [alerts] table, nothing is queued or sent
 
     def source(self, name: str) -> SourceConfig:
         for s in self.sources:
@@ -253,7 +255,8 @@ def parse_config(text: str, path: str = "releasewatch.toml") -> Config:
         raise ConfigError(path, "films", "must be an array of tables ([[films]])")
     films = tuple(_film(path, i, f) for i, f in enumerate(raw_films))
     return Config(path, url, sources, films, _crawl(path, raw.get("crawl", {})),
-                  parse_scheduler(path, raw.get("scheduler", {})))
+                  parse_scheduler(path, raw.get("scheduler", {})),
+                  parse_alerts(path, raw.get("alerts"), {s.name for s in sources}))
 
 
 def load_config(path: str | Path) -> Config:

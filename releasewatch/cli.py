@@ -75,9 +75,10 @@ def init(db: str | None, config_path: str | None) -> None:
 
 @main.command()
 @click.option("--source", "sources", multiple=True, metavar="NAME", help="Crawl only this source (repeatable).")
+@click.option("--alerts", "send_alerts", is_flag=True, help="Send the alerts the crawl queued right after it ([alerts]).")
 @db_option
 @config_option
-def crawl(sources: tuple[str, ...], db: str | None, config_path: str | None) -> None:
+def crawl(sources: tuple[str, ...], send_alerts: bool, db: str | None, config_path: str | None) -> None:
     """Fetch every page of the configured sources, extract claims, diff and store them."""
     from releasewatch.output import print_crawl_summary
     from scrapers.crawl import run_crawl
@@ -91,6 +92,15 @@ def crawl(sources: tuple[str, ...], db: str | None, config_path: str | None) -> 
     except _errors() as exc:
         _fail(str(exc))
     print_crawl_summary(summary)
+    if send_alerts:
+        from releasewatch.alerts_cmd import send_after_crawl
+
+        try:
+            alerts_ok = send_after_crawl(config, database)
+        except _errors() as exc:
+            _fail(str(exc))
+        if not alerts_ok:
+            sys.exit(1)
     if summary.status == "failed":
         sys.exit(1)
 
@@ -177,11 +187,16 @@ def sources(db: str | None, config_path: str | None) -> None:
 def rediff(db: str | None, config_path: str | None) -> None:
     """Recompute all events from stored claims (after the rules improve), keeping every event already seen."""
     from storage.rediff import rediff as recompute
+    from storage.repository.alerts import sync_subscriptions
 
     try:
-        database = _database(db, _load_config(config_path, required=False))
+        config = _load_config(config_path, required=False)
+        database = _database(db, config)
         with database.session() as s:
-            outcome = recompute(s, datetime.now(timezone.utc))
+            now = datetime.now(timezone.utc)
+            if Path(config.path).exists():  # new events queue their alerts for the configured subscriptions
+                sync_subscriptions(s, config.alerts.subscriptions if config.alerts else (), now)
+            outcome = recompute(s, now)
     except _errors() as exc:
         _fail(str(exc))
     click.echo(f"replayed {outcome.snapshots} snapshot(s): {outcome.recomputed} event(s) follow from the stored claims, "
@@ -275,6 +290,7 @@ def demo(db_file: str) -> None:
 
 from releasewatch import report_cmd  # noqa: E402,F401  (registers report, film, calendar, ack)
 from releasewatch import schedule_cmd  # noqa: E402,F401  (registers `schedule` on main)
+import releasewatch.alerts_cmd  # noqa: E402,F401  (registers `releasewatch alerts`)
 
 if __name__ == "__main__":
     main()

@@ -26,6 +26,7 @@ from scrapers.run_crawl import RESULT_MARKER
 from storage import repository
 from storage.db import Database, head_revision
 from storage.errors import DatabaseUnavailable
+from storage.repository.alerts import sync_subscriptions
 
 #: Source kinds that have a spider; the others are recorded as failures until theirs exists.
 CRAWLED_KINDS = ("pages", "feed", "sitemap")
@@ -119,6 +120,7 @@ def run_crawl(
         with database.session() as s:
             repository.sync_sources(s, sources)
             repository.sync_watchlist(s, config.films)
+            sync_subscriptions(s, config.alerts.subscriptions if config.alerts else (), datetime.now(UTC))
             run_id = repository.start_run(s, [src.name for src in sources], datetime.now(UTC))
 
         crawled = [src for src in sources if src.kind in CRAWLED_KINDS]

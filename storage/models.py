@@ -273,3 +273,69 @@ class SchedulerJob(Base):
     id: Mapped[str] = mapped_column(Unicode(191), primary_key=True)
     next_run_time: Mapped[float | None] = mapped_column(Float(25), index=True)
     job_state: Mapped[bytes] = mapped_column(LargeBinary)
+DELIVERY_STATUSES = ("pending", "sent", "failed")
+
+
+class AlertSubscription(Base):
+    """A configured [[alerts.subscriptions]] (0008), kept in the database so that the transaction
+    that stores an event can queue its deliveries. `created_at` is the subscription's baseline:
+    events stored before it existed are never sent (turning alerts on does not flood anyone)."""
+
+    __tablename__ = "alert_subscriptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[Name] = mapped_column(unique=True)  # pipeline.alerts_config.Subscription.key
+    name: Mapped[LongText]
+    description: Mapped[LongText]  # what the email's footer says
+    recipients: Mapped[JsonList]
+    films: Mapped[JsonList]  # film keys; empty: every film
+    events: Mapped[JsonList]
+    sources: Mapped[JsonList]  # source names; empty: every source
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class AlertDelivery(Base):
+    """One alert to one recipient: the outbox row (0008), written in the transaction that stored its
+    event, marked sent only after the server accepted the message. `dedup_key` makes queueing the
+    same event (or source change) for the same recipient twice a no-op."""
+
+    __tablename__ = "alert_deliveries"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", DELIVERY_STATUSES), name="status"),
+        Index(None, "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedup_key: Mapped[Name] = mapped_column(unique=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("alert_subscriptions.id"), index=True)
+    channel: Mapped[Code]
+    recipient: Mapped[Name]
+    topic: Mapped[Code]  # the event type, or "source_broken"
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"), index=True)
+    payload: Mapped[JsonDict]  # what a source_broken alert says (no event row holds it)
+    status: Mapped[Code] = mapped_column(default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime]
+    lease_owner: Mapped[Name | None]
+    lease_until: Mapped[datetime | None]
+    # Set when a message is first built for the delivery, so a retry (after a crash) sends the same
+    # Message-ID, and a digest is rebuilt from the same deliveries.
+    message_id: Mapped[Name | None] = mapped_column(index=True)
+    last_error: Mapped[LongText | None]
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    sent_at: Mapped[datetime | None]
+
+
+class AlertState(Base):
+    """The last state seen of something alerted on change of state (0008): "source:NAME" is "ok" or
+    "broken", "crawl" is "ok" or "failed"."""
+
+    __tablename__ = "alert_states"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[Name] = mapped_column(unique=True)
+    state: Mapped[Code]
+    detail: Mapped[LongText | None]
+    changed_at: Mapped[datetime]

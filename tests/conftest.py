@@ -37,3 +37,4 @@ def seeds_dir() -> Path:
 from db_fixtures import *  # noqa: E402,F401,F403
 from site_fixtures import *  # noqa: E402,F401,F403
 from browser_fixtures import *  # noqa: E402,F401,F403
+from smtp_fixtures import *  # noqa: E402,F401,F403

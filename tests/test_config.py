@@ -24,7 +24,7 @@ def test_the_commented_examples_of_each_kind_are_valid_too():
     """Uncommenting the example sources must give a valid file (they document the keys)."""
     text = EXAMPLE.read_text(encoding="utf-8")
     head, sep, tail = text.partition("# [[sources]]")
-    text = head + "\n".join(line[2:] if line.startswith("# ") and ("=" in line or line.startswith("# [[")) else line
+    text = head + "\n".join(line[2:] if line.startswith("# ") and ("=" in line or line.startswith("# [")) else line
                              for line in (sep + tail).splitlines())
     config = parse_config(text, "example")
     by_name = {s.name: s for s in config.sources}
@@ -32,6 +32,7 @@ def test_the_commented_examples_of_each_kind_are_valid_too():
     assert by_name["trade-news"].concurrency == 1 and by_name["trade-news"].delay == 2.0
     assert by_name["film-news"].include == ("/movies/", "/news/") and by_name["film-news"].max_pages == 500
     assert by_name["studio-newsroom"].follow == ("/newsroom/20",) and by_name["studio-newsroom"].max_depth == 1
+    assert config.alerts is not None and [sub.name for sub in config.alerts.subscriptions] == ["Ballerina watch", "ops"]
 
 
 def test_source_defaults():

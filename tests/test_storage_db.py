@@ -18,7 +18,8 @@ from storage.models import Base
 HEAD = "0010"
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=timezone.utc)
 TABLES = {"sources", "pages", "snapshots", "films", "film_aliases", "claims", "events", "crawl_runs", "fetch_failures",
-          "listings", "event_acks", "report_marks", "scheduler_jobs"}
+          "listings", "event_acks", "report_marks", "scheduler_jobs", "alert_subscriptions", "alert_deliveries",
+          "alert_states"}
 
 
 def test_upgrade_from_empty_creates_every_table_and_is_idempotent(db_url: str) -> None:

@@ -17,6 +17,7 @@ from pipeline.config import SourceConfig
 from pipeline.model import Claim, Document, Event, FetchedPage
 from storage.errors import NotFound
 from storage.models import CrawlRun, EventRow, FetchFailure, Page, Snapshot, Source
+from storage.repository.alerts import queue_event_deliveries
 from storage.repository._sql import CHUNK, among, insert_ignoring_duplicates, insert_many_ignoring_duplicates, page_id
 from storage.repository.films import film_ids_for_keys
 from storage.repository.snapshots import URL_LENGTH, mark_checked, source_ids, store_snapshots
@@ -175,4 +176,6 @@ def save_events(s: Session, events: Sequence[Event], run_id: int | None, detecte
             for event in fresh
         ]
         new += insert_many_ignoring_duplicates(s, EventRow, rows, ["fingerprint"])
+        # The outbox: the alerts of these events are committed with them, or not at all.
+        queue_event_deliveries(s, [e.fingerprint for e in fresh])
     return new

@@ -196,8 +196,9 @@ def _claim_view(r: Row[Any]) -> ClaimView:
     )
 
 
-def list_events(s: Session, *, since: datetime | None = None, film: str | None = None) -> list[EventView]:
-    """Stored events, oldest first, optionally detected at or after `since` and about `film`.
+def list_events(s: Session, *, since: datetime | None = None, film: str | None = None,
+                ids: Iterable[int] | None = None) -> list[EventView]:
+    """Stored events, oldest first, optionally detected at or after `since`, about `film`, among `ids`.
 
     `film` matches a film's title or any of its aliases, the way the extractor would write it
     (case, accents and a leading article do not matter).
@@ -211,6 +212,8 @@ def list_events(s: Session, *, since: datetime | None = None, film: str | None =
         stmt = stmt.where(EventRow.detected_at >= since)
     if film is not None:
         stmt = stmt.where(film_ids_matching([key_of(film)]))
+    if ids is not None:
+        stmt = stmt.where(EventRow.id.in_(sorted(set(ids))))
     rows = s.execute(stmt).all()
     claim_ids = {int(i) for event, _, _ in rows for i in (*event.old_claim_ids, *event.new_claim_ids)}
     claims: dict[int, ClaimView] = {}
