@@ -110,8 +110,51 @@ def maintenance_jobs(config: Config) -> list[JobSpec]:
                     f"daily at {settings.maintenance_at} ({settings.timezone})")]
 
 
+def _send_alerts(context: JobContext) -> JobOutcome:
+    """Deliver the alert outbox (releasewatch.alerts.send_pending): due alerts, retries, a due digest."""
+    from datetime import datetime, timezone
+
+    from releasewatch.alerts import send_pending
+
+    done = send_pending(context.config, context.database, datetime.now(timezone.utc))
+    return JobOutcome(
+        f"{done.messages} message(s), {done.sent} delivered, {done.retrying} retrying, {done.failed} failed, "
+        f"{done.pending} pending" + "".join(f"; {e}" for e in done.errors),
+        failed=bool(done.failed),
+    )
+
+
+# Failed deliveries wait for their backoff; without a crawl producing events nothing else would retry them.
+ALERT_RETRY_MINUTES = 10
+
+
+def alert_jobs(config: Config) -> list[JobSpec]:
+    """With [alerts]: immediate alerts right after each crawl with events, and a sweep for retries."""
+    alerts = config.alerts
+    if alerts is None:
+        return []
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    jobs = [JobSpec("alerts-retry", _send_alerts, IntervalTrigger(minutes=ALERT_RETRY_MINUTES),
+                    f"every {ALERT_RETRY_MINUTES}m (retries, source_broken, a digest that is due)")]
+    if alerts.mode == "immediate":
+        jobs.insert(0, JobSpec("alerts", _send_alerts, None, "after each crawl with events"))
+    return jobs
+
+
+def digest_jobs(config: Config) -> list[JobSpec]:
+    """With [alerts] mode = "digest": the digest at digest_at, in the alerts' time zone."""
+    alerts = config.alerts
+    if alerts is None or alerts.mode != "digest":
+        return []
+    at = f"{alerts.digest_at:%H:%M}"
+    return [JobSpec("digest", _send_alerts, daily_trigger(at, alerts.timezone), f"daily at {at} ({alerts.timezone})")]
+
+
 JOB_KINDS: dict[str, Callable[[Config], list[JobSpec]]] = {
     "crawl": crawl_jobs,
+    "alerts": alert_jobs,
+    "digest": digest_jobs,
     "maintenance": maintenance_jobs,
 }
 

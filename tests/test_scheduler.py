@@ -286,3 +286,50 @@ def test_sigterm_mid_crawl_leaves_a_database_whose_next_run_gives_the_uninterrup
 @pytest.fixture(autouse=True)
 def _no_database_env(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("RELEASEWATCH_DATABASE_URL", raising=False)
+
+
+ALERTS = """
+[alerts]
+smtp_port = {port}
+security = "none"
+sender = "alerts@releasewatch.example"
+mode = "{mode}"
+{extra}
+[[alerts.subscriptions]]
+to = ["analyst@example.com"]
+events = ["new"]
+"""
+
+
+@pytest.mark.parametrize(
+    ("mode", "extra", "expected"),
+    [
+        ("immediate", "", [("alerts", None, "after each crawl with events"),
+                           ("alerts-retry", "interval", "every 10m (retries, source_broken, a digest that is due)")]),
+        ("digest", 'digest_at = "07:30"\ntimezone = "Europe/Paris"',
+         [("alerts-retry", "interval", "every 10m (retries, source_broken, a digest that is due)"),
+          ("digest", "cron", "daily at 07:30 (Europe/Paris)")]),
+    ],
+)
+def test_alerts_take_their_slots_in_the_table(mode: str, extra: str, expected: list[tuple]) -> None:
+    table = job_table(parse_config(TABLE + ALERTS.format(port=2525, mode=mode, extra=extra)))
+    alert_rows = [(s.job_id, type(s.trigger).__name__.replace("Trigger", "").lower() if s.trigger else None, s.schedule)
+                  for s in table if s.job_id in ("alerts", "alerts-retry", "digest")]
+    assert alert_rows == expected
+    assert [s.job_id for s in table][-1] == "maintenance"
+
+
+def test_once_crawls_then_emails_what_the_crawls_found_and_only_once(site: SampleSite, sqlite_url: str,
+                                                                     smtp_server) -> None:
+    _write_pages(site)
+    config = parse_config(_config(site, sqlite_url, {"studio": "p0.html p1.html"})
+                          + ALERTS.format(port=smtp_server.port, mode="immediate", extra=""))
+    database = Database(sqlite_url)
+    database.upgrade()
+    assert run_once(config, database, threading.Event(), crawl_settings=FAST)
+    subjects = sorted(str(m.message["Subject"]) for m in smtp_server.messages)
+    assert subjects and all(s.startswith(("Low Tide", "The Narrows", "The Salt Road")) for s in subjects)
+    assert {to for m in smtp_server.messages for to in m.rcpt_tos} == {"analyst@example.com"}
+    before = len(smtp_server.messages)
+    assert run_once(config, database, threading.Event(), crawl_settings=FAST)  # pages unchanged: nothing new
+    assert len(smtp_server.messages) == before
