@@ -15,7 +15,7 @@ from storage.db import DEFAULT_URL, ENV_VAR, Database, alembic_config, head_revi
 from storage.errors import DatabaseUnavailable, StorageError
 from storage.models import Base
 
-HEAD = "0005"
+HEAD = "0006"
 T0 = datetime(2025, 3, 1, 12, 0, tzinfo=timezone.utc)
 TABLES = {"sources", "pages", "snapshots", "films", "film_aliases", "claims", "events", "crawl_runs", "fetch_failures",
           "listings"}
