@@ -28,6 +28,7 @@ from scrapers.lifeline import process_running, this_host
 from scrapers.run_crawl import PARENT_PID_VAR, RESULT_MARKER
 from storage import repository
 from storage.repository import runs
+from storage.repository.locks import lock_for_ingest
 from storage.db import Database, head_revision
 from storage.errors import DatabaseUnavailable
 
@@ -121,6 +122,8 @@ def run_crawl(
     try:
         now = datetime.now(UTC)
         with database.session() as s:
+            # Crawls starting together would both insert a new source or film: one at a time.
+            lock_for_ingest(s)
             closed = runs.close_abandoned_runs(s, now, host=this_host(), running=process_running)
             repository.sync_sources(s, sources)
             repository.sync_watchlist(s, config.films)

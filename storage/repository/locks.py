@@ -6,7 +6,8 @@ the state before the other's pages and lost or doubled conflicts; two crawls of 
 each stored the same page version. Taking this lock first in the unit of work makes the read,
 the replay and the writes of one batch happen as if no other batch ran meanwhile. Storing is a
 small part of a crawl (fetching and extracting stay parallel), so one lock for every film is
-simpler than one per film and cannot deadlock.
+simpler than one per film and cannot deadlock. A crawl's set-up (its sources, the watch-list,
+its run row) takes it too, so that crawls starting together do not insert the same source twice.
 """
 from __future__ import annotations
 
