@@ -27,6 +27,8 @@ from storage import repository
 from storage.db import Database
 from storage.models import CrawlRun, FetchFailure, Page, Snapshot, Source
 
+# The processes of a crawl are found and watched through /proc (Linux).
+pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc to find a crawl's processes")
 RELEASEWATCH = Path(sys.executable).with_name("releasewatch")
 SECRET = "Zq7-page-text-marker"  # in every page body: must never reach an error line
 PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Film {i} news</title></head>
