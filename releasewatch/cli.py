@@ -91,6 +91,10 @@ def crawl(sources: tuple[str, ...], send_alerts: bool, db: str | None, config_pa
         summary = run_crawl(config, database.url, list(sources) or None)
     except _errors() as exc:
         _fail(str(exc))
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (scrapers.errors.CrawlInterrupted)
+        name = getattr(exc, "signal_name", None)
+        _fail(f"crawl interrupted{f' by {name}' if name else ''}; the run is recorded as interrupted",
+              143 if name == "SIGTERM" else 130)
     print_crawl_summary(summary)
     if send_alerts:
         from releasewatch.alerts_cmd import send_after_crawl

@@ -17,6 +17,14 @@ class CrawlProcessFailed(CrawlError, RuntimeError):
         super().__init__(f"crawl run #{run_id} stopped unexpectedly (exit status {returncode}){last}")
 
 
+class CrawlInterrupted(KeyboardInterrupt):
+    """A signal (SIGTERM) stopped the crawl as Ctrl-C would: the run was closed as interrupted."""
+
+    def __init__(self, signal_name: str) -> None:
+        self.signal_name = signal_name
+        super().__init__(f"crawl interrupted by {signal_name}")
+
+
 class NotASitemap(CrawlError, ValueError):
     """A sitemap URL answered with something that is not a sitemap: record it, skip the source's sitemap."""
 

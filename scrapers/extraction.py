@@ -8,6 +8,7 @@ sent to each worker once (the pool's initializer), not with every page. Workers 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import time
 from collections.abc import Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -17,6 +18,7 @@ from pipeline.document import read_document
 from pipeline.errors import UnreadableDocument
 from pipeline.extract import extract_claims
 from pipeline.model import Claim, Document, FetchedPage, WatchFilm
+from scrapers.lifeline import worker_lifeline
 
 _watchlist: tuple[WatchFilm, ...] = ()
 
@@ -38,9 +40,10 @@ def _content_type(headers: dict[str, str]) -> str | None:
     return None
 
 
-def _init_worker(watchlist: tuple[WatchFilm, ...]) -> None:
+def _init_worker(watchlist: tuple[WatchFilm, ...], parent_pid: int) -> None:
     global _watchlist
     _watchlist = watchlist
+    worker_lifeline(parent_pid)
 
 
 def extract_page(page: FetchedPage, watchlist: Sequence[WatchFilm] | None = None) -> Extracted:
@@ -60,4 +63,4 @@ def extract_page(page: FetchedPage, watchlist: Sequence[WatchFilm] | None = None
 def extraction_pool(workers: int, watchlist: tuple[WatchFilm, ...]) -> Executor:
     """A pool of `workers` processes that know the watch-list."""
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_init_worker, initargs=(watchlist,))
+                               initializer=_init_worker, initargs=(watchlist, os.getpid()))

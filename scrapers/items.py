@@ -39,6 +39,8 @@ class NotModifiedItem:
 
 @dataclass(frozen=True, slots=True)
 class ListingItem:
-    """A feed, sitemap or robots.txt was read (200) or found unchanged (304): keep its validators."""
+    """A feed, sitemap or robots.txt was read (200) or found unchanged (304): keep its validators,
+    once every page in `pages` (those it named in this run) is stored."""
 
     check: ListingCheck
+    pages: tuple[str, ...] = ()

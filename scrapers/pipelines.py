@@ -9,7 +9,14 @@ pages or `RELEASEWATCH_BATCH_SECONDS` seconds and at the end; a batch that fails
 by page, so one bad page never loses the others.
 
 Nothing here raises for a page: every problem becomes one line on stderr, one `fetch_failures`
-row and a count in Scrapy's stats and in `CrawlCounts` (overall and per source).
+row and a count in Scrapy's stats and in `CrawlCounts` (overall and per source). A failure of the
+storage itself (its worker died, the database is lost or full) is not a page's problem: it stops
+the crawl with one line, and every page not stored is counted as failed and handed back to the
+parent in `CrawlCounts.unrecorded`, which records them if it can (`CrawlCounts.fatal` says why).
+
+A feed's or sitemap's validators are written only once every page it named is stored (or was
+found unchanged): were they saved while a named page failed or was never reached, the next run
+would get a 304 and never ask for that page again.
 """
 from __future__ import annotations
 
@@ -35,6 +42,7 @@ from scrapers.extraction import Extracted, extract_page, extraction_pool
 from scrapers import reasons
 from scrapers.items import FailureItem, ListingItem, NotModifiedItem, PageItem
 from scrapers.storing import Checked, Failed, Written, close_store, open_store, storage_worker, write_batch
+from storage.errors import StorageFailed
 from storage.ingest import PageVersion
 from storage.repository.listings import ListingCheck
 
@@ -64,6 +72,8 @@ class CrawlCounts:
     failures: list[tuple[str, str, str]] = field(default_factory=list)
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    fatal: str | None = None  # why storing stopped (the crawl stopped with it)
+    unrecorded: list[tuple[str, str, str, str]] = field(default_factory=list)  # (source, url, reason, ISO time)
 
     def source(self, name: str) -> dict[str, Any]:
         return self.sources.setdefault(name, _new_source_counts())
@@ -74,6 +84,7 @@ class CrawlCounts:
             "pages_failed": self.pages_failed, "claims": self.claims, "events": self.events,
             "failures": [list(f) for f in self.failures], "sources": self.sources,
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
+            "fatal": self.fatal, "unrecorded": [list(u) for u in self.unrecorded],
         }
 
 
@@ -114,6 +125,10 @@ class StorePagePipeline:
         self._failed: list[Failed] = []
         self._listings: list[ListingCheck] = []
         self._flush_lock: asyncio.Lock | None = None
+        self.crawler: Crawler | None = None
+        # (source, url) -> whether every outcome of the page in this run was a success (stored or unchanged).
+        self._page_ok: dict[tuple[str, str], bool] = {}
+        self._pending_listings: list[tuple[ListingCheck, tuple[str, ...]]] = []
         self._last_flush = time.monotonic()
         self._started = time.monotonic()
 
@@ -130,11 +145,13 @@ class StorePagePipeline:
         )
         progress = sys.stderr if settings.getbool("RELEASEWATCH_PROGRESS", True) else None
         workers = settings.get("RELEASEWATCH_EXTRACT_WORKERS")
-        return cls(url, run_id, films, crawler.stats, progress,
-                   workers=os.cpu_count() or 1 if workers is None else int(workers),
-                   batch_pages=settings.getint("RELEASEWATCH_BATCH_PAGES", 100),
-                   batch_seconds=settings.getfloat("RELEASEWATCH_BATCH_SECONDS", 5.0),
-                   source_names=tuple(settings.getlist("RELEASEWATCH_SOURCE_NAMES")))
+        pipeline = cls(url, run_id, films, crawler.stats, progress,
+                       workers=os.cpu_count() or 1 if workers is None else int(workers),
+                       batch_pages=settings.getint("RELEASEWATCH_BATCH_PAGES", 100),
+                       batch_seconds=settings.getfloat("RELEASEWATCH_BATCH_SECONDS", 5.0),
+                       source_names=tuple(settings.getlist("RELEASEWATCH_SOURCE_NAMES")))
+        pipeline.crawler = crawler
+        return pipeline
 
     # -- Scrapy hooks ------------------------------------------------------------------------
     async def open_spider(self) -> None:
@@ -150,31 +167,45 @@ class StorePagePipeline:
 
     async def close_spider(self) -> None:
         try:
-            # A page whose batch could not be stored becomes a failure, queued for one more write.
-            for _ in range(3):
-                await self._flush()
+            # A page whose batch could not be stored becomes a failure, queued for one more write;
+            # a listing whose pages are all stored by a flush is written by the next one.
+            for _ in range(5):
+                if self.counts.fatal is not None:
+                    break
+                self._settle_listings()
                 if not (self._versions or self._checked or self._failed or self._listings):
                     break
+                await self._flush()
+            self._pending_listings.clear()  # pages never reached: their listing is read whole next time
         finally:
             if self._pool is not None:
-                self._pool.shutdown(wait=True, cancel_futures=True)
+                self._pool.shutdown(wait=self.counts.fatal is None, cancel_futures=True)
             if self._db_worker is not None:
-                await self._in_db_worker(close_store)
-                self._db_worker.shutdown(wait=True)
+                if self.counts.fatal is None:
+                    await self._in_db_worker(close_store)
+                self._db_worker.shutdown(wait=self.counts.fatal is None, cancel_futures=True)
             elapsed = time.monotonic() - self._started
             self.counts.timings["wall"] = elapsed
 
     async def process_item(self, item: Any) -> Any:
-        if isinstance(item, PageItem):
-            await self.store_page(item.page)
-        elif isinstance(item, NotModifiedItem):
-            self._checked.append(Checked(item.source, item.url, item.at, 304, item.etag, item.last_modified))
-            self._count_unchanged(item.source, item.url, "not_modified")
-        elif isinstance(item, FailureItem):
-            self.record_failure(item.source, item.url, item.reason, item.at)
-        elif isinstance(item, ListingItem):
-            self._listings.append(item.check)
-        await self._maybe_flush()
+        # Never raises: Scrapy would log the item (a page's whole body) with the traceback.
+        try:
+            if self.counts.fatal is not None:
+                self._not_stored(item)
+                return item
+            if isinstance(item, PageItem):
+                await self.store_page(item.page)
+            elif isinstance(item, NotModifiedItem):
+                self._checked.append(Checked(item.source, item.url, item.at, 304, item.etag, item.last_modified))
+                self._count_unchanged(item.source, item.url, "not_modified")
+            elif isinstance(item, FailureItem):
+                self.record_failure(item.source, item.url, item.reason, item.at)
+            elif isinstance(item, ListingItem):
+                self._pending_listings.append((item.check, item.pages))
+            await self._maybe_flush()
+        except Exception as exc:
+            logger.error("the item pipeline failed: %s", _one_line(exc))
+            self._stop(f"the item pipeline failed: {_one_line(exc)}")
         return item
 
     # -- the work ----------------------------------------------------------------------------
@@ -206,6 +237,9 @@ class StorePagePipeline:
         if extracted.document is None:
             self.record_failure(page.source, page.url, f"cannot read page: {extracted.unreadable}", page.fetched_at)
             return
+        if self.counts.fatal is not None:  # storing failed while this page was being extracted
+            self._not_stored(PageItem(page))
+            return
         self._hashes[key] = digest
         # The body is not stored and a batch may hold hundreds of pages: keep only what is.
         self._versions.append(PageVersion(replace(page, body=b""), extracted.document, extracted.claims, digest))
@@ -231,9 +265,11 @@ class StorePagePipeline:
         self._inc("pages_failed")
         self._inc(f"failures/{_failure_kind(reason)}")
         self._say(f"failed  {source}  {url}  {reason}")
+        self._page_ok[(source, url)] = False
         self._failed.append(Failed(source, url, reason, at))
 
     def _count_unchanged(self, source: str, url: str, kind: str) -> None:
+        self._page_ok.setdefault((source, url), True)
         self.counts.pages_unchanged += 1
         self.counts.source(source)[kind] += 1
         self._touch(source)
@@ -251,6 +287,9 @@ class StorePagePipeline:
         """Write what is queued in one unit of work on the database thread (one batch at a time)."""
         assert self._flush_lock is not None, "StorePagePipeline used before open_spider()"
         async with self._flush_lock:
+            if self.counts.fatal is not None:
+                return
+            self._settle_listings()
             versions, checked, failed, listings = self._versions, self._checked, self._failed, self._listings
             self._versions, self._checked, self._failed, self._listings = [], [], [], []
             # Extraction finishes in any order; the diff replays the batch in the order pages were fetched,
@@ -259,8 +298,13 @@ class StorePagePipeline:
             self._last_flush = time.monotonic()
             if not (versions or checked or failed or listings):
                 return
-            written: Written = await self._in_db_worker(write_batch, self.run_id, versions, checked, failed,
-                                                        self.clock(), listings)
+            try:
+                written: Written = await self._in_db_worker(write_batch, self.run_id, versions, checked, failed,
+                                                            self.clock(), listings)
+            except (StorageFailed, BrokenProcessPool) as exc:
+                reason = exc.reason if isinstance(exc, StorageFailed) else f"the storage worker died{self._worker_exit()}"
+                self._stop(reason, versions=versions, failed=failed)
+                return
         for key, seconds in written.timings.items():
             self.counts.timings[key] = self.counts.timings.get(key, 0.0) + seconds
         for warning in written.warnings:
@@ -273,6 +317,11 @@ class StorePagePipeline:
                 self._hashes.pop((page.source, page.url), None)
                 self.record_failure(page.source, page.url, outcome, page.fetched_at)
                 continue
+            if outcome.unchanged:
+                # A concurrent crawl stored this very version first.
+                self._count_unchanged(page.source, page.url, "unchanged")
+                continue
+            self._page_ok.setdefault((page.source, page.url), True)
             self.counts.pages_fetched += 1
             self.counts.claims += outcome.claims
             self.counts.events += outcome.events
@@ -285,6 +334,73 @@ class StorePagePipeline:
             self._inc("claims", outcome.claims)
             self._inc("events", outcome.events)
             self._say(f"fetched  {page.source}  {page.url}  {outcome.claims} claims, {outcome.events} events")
+
+    def _settle_listings(self) -> None:
+        """Queue for writing the listings whose named pages all succeeded; forget those with a failed one."""
+        waiting = []
+        for check, pages in self._pending_listings:
+            outcomes = [self._page_ok.get((check.source, url)) for url in pages]
+            if all(outcomes):
+                self._listings.append(check)
+            elif False in outcomes:
+                self._inc("listings_not_kept")
+            else:
+                waiting.append((check, pages))
+        self._pending_listings = waiting
+
+    def _stop(self, reason: str, *, versions: list[PageVersion] = (), failed: list[Failed] = ()) -> None:  # type: ignore[assignment]
+        """Storing failed as a whole: one line, the pages not stored handed back as failures, the crawl stopped."""
+        first = self.counts.fatal is None
+        if first:
+            self.counts.fatal = reason
+            self._say(f"error  storage failed, stopping the crawl: {reason}")
+        for record in failed:  # counted already; their records were not written
+            self.counts.unrecorded.append((record.source, record.url, record.reason, record.at.isoformat()))
+        for version in [*versions, *self._versions]:
+            self._not_stored(PageItem(version.page))
+        for record in self._failed:
+            self.counts.unrecorded.append((record.source, record.url, record.reason, record.at.isoformat()))
+        self._versions, self._checked, self._failed, self._listings = [], [], [], []
+        self._pending_listings.clear()
+        if first and self.crawler is not None and self.crawler.engine is not None:
+            engine = self.crawler.engine
+            if engine.spider is not None:
+                asyncio.ensure_future(engine.close_spider_async(reason="storage_failed"))
+
+    def _not_stored(self, item: Any) -> None:
+        """A page that arrived after storing failed, or was waiting for a batch that failed: a failure, quietly
+        (the crawl's one line says why)."""
+        if isinstance(item, NotModifiedItem):
+            self.counts.pages_unchanged += 1  # nothing to store but the check
+            return
+        if isinstance(item, PageItem):
+            source, url, at = item.page.source, item.page.url, item.page.fetched_at
+        elif isinstance(item, FailureItem):
+            source, url, at = item.source, item.url, item.at
+        else:
+            return
+        reason = f"not stored: {self.counts.fatal}"
+        if isinstance(item, FailureItem):
+            reason = item.reason
+        self.counts.pages_failed += 1
+        self.counts.failures.append((source, url, reason))
+        mine = self.counts.source(source)
+        mine["failed"] += 1
+        mine["failed_by_reason"][reason] = mine["failed_by_reason"].get(reason, 0) + 1
+        self._inc("pages_failed")
+        self._page_ok[(source, url)] = False
+        self.counts.unrecorded.append((source, url, reason, at.isoformat()))
+
+    def _worker_exit(self) -> str:
+        """How the storage worker process ended, when it can still be told (its pool keeps the process)."""
+        processes = getattr(self._db_worker, "_processes", None) or {}
+        for process in list(processes.values()):
+            code = getattr(process, "exitcode", None)
+            if code is not None and code < 0:
+                return f" (killed by signal {-code})"
+            if code:
+                return f" (exit status {code})"
+        return ""
 
     async def _in_db_worker(self, fn: Callable[..., Any], *args: Any) -> Any:
         assert self._db_worker is not None

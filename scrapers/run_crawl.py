@@ -14,14 +14,20 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import resource
+import signal
 import sys
+import time
 from typing import Any
 from urllib.parse import urlsplit
 
 from pipeline.config import SourceConfig
+from scrapers.lifeline import watch_parent
 
 RESULT_MARKER = "releasewatch-crawl-result "
+PARENT_PID_VAR = "RELEASEWATCH_PARENT_PID"  # the process that finishes the run; we end when it is gone
+ORPHAN_GRACE_SECONDS = 10.0  # time to store what is held once the parent is gone, then exit regardless
 
 
 class _NotMaxSizeWarning(logging.Filter):
@@ -134,9 +140,38 @@ def crawl(payload: dict[str, Any]) -> dict[str, Any]:
     return counts.to_json()
 
 
+def _orphaned() -> None:
+    """The parent is gone: stop as on SIGTERM (Scrapy stores what it holds), and exit if that hangs."""
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(ORPHAN_GRACE_SECONDS)
+    os._exit(1)
+
+
+def _close_orphaned_run(payload: dict[str, Any]) -> None:
+    """No parent is left to finish the run: close it as interrupted, counts rebuilt from what it stored."""
+    from datetime import UTC, datetime
+
+    from storage.db import Database
+    from storage.repository import runs
+
+    database = Database(payload["database_url"])
+    try:
+        with database.session() as s:
+            runs.interrupt_run(s, int(payload["run_id"]), datetime.now(UTC),
+                               "interrupted: the process that started the crawl is gone")
+    finally:
+        database.dispose()
+
+
 def main() -> int:
+    parent = int(os.environ.get(PARENT_PID_VAR) or 0)
+    if parent:
+        watch_parent(parent, _orphaned)
     payload = json.loads(sys.stdin.read())
     result = crawl(payload)
+    if parent and os.getppid() != parent:
+        _close_orphaned_run(payload)
+        return 1
     sys.stdout.write(RESULT_MARKER + json.dumps(result) + "\n")
     sys.stdout.flush()
     return 0

@@ -13,14 +13,17 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import time
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from scrapers.lifeline import worker_lifeline
 from storage import repository
-from storage.db import Database
+from storage.db import Database, storage_failure
+from storage.errors import StorageFailed
 from storage.ingest import IngestOutcome, PageVersion, ingest_batch
 from storage.repository.listings import ListingCheck
 
@@ -62,7 +65,8 @@ class Written:
 def storage_worker(in_process: bool) -> Executor:
     """One worker for every database call of a crawl (see the module docstring)."""
     if in_process:
-        return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=worker_lifeline, initargs=(os.getpid(),))
     return ThreadPoolExecutor(max_workers=1, thread_name_prefix="releasewatch-db")
 
 
@@ -85,8 +89,15 @@ def close_store() -> None:
 
 
 def _one_line(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
+    text = " ".join(str(getattr(exc, "orig", None) or exc).split())
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _stop_if_failing(exc: Exception) -> None:
+    """Raise StorageFailed when `exc` says the database cannot store anything (not one page's problem)."""
+    reason = storage_failure(exc)
+    if reason is not None:
+        raise StorageFailed(reason) from None
 
 
 def _write_checks(s: object, run_id: int | None, checked: list[Checked], failed: list[Failed],
@@ -105,7 +116,8 @@ def write_batch(run_id: int | None, versions: list[PageVersion], checked: list[C
     """Store one batch in one unit of work; on any error, again one item per unit of work.
 
     So a page that cannot be stored (a bug, a constraint) costs only itself: the others of its
-    batch are stored, and it is reported with its reason.
+    batch are stored, and it is reported with its reason. A failure of the database itself (lost,
+    full, I/O errors) raises StorageFailed at once instead: every other write would fail the same way.
     """
     assert _database is not None, "open_store() was not called in this worker"
     written = Written()
@@ -117,7 +129,8 @@ def write_batch(run_id: int | None, versions: list[PageVersion], checked: list[C
                 written.outcomes = list(ingest_batch(s, versions, run_id, now, written.timings).pages)
         return written
     except Exception as exc:
-        logger.warning("storing a batch of %d pages failed; storing them one by one", len(versions), exc_info=True)
+        _stop_if_failing(exc)
+        logger.warning("storing a batch of %d pages failed (%s); storing them one by one", len(versions), _one_line(exc))
         written = Written(warnings=[f"a batch of {len(versions)} pages failed ({_one_line(exc)}); stored one by one"])
     items: list[Checked | Failed] = [*checked, *failed]
     for item in items:
@@ -126,6 +139,7 @@ def write_batch(run_id: int | None, versions: list[PageVersion], checked: list[C
                 _write_checks(s, run_id, [item] if isinstance(item, Checked) else [],
                               [item] if isinstance(item, Failed) else [], written.timings)
         except Exception as exc:
+            _stop_if_failing(exc)
             written.records_lost += 1
             written.warnings.append(f"cannot record {item.url} in the database: {_one_line(exc)}")
     for check in listings:
@@ -133,6 +147,7 @@ def write_batch(run_id: int | None, versions: list[PageVersion], checked: list[C
             with _database.session() as s:
                 repository.record_listings(s, [check])
         except Exception as exc:
+            _stop_if_failing(exc)
             # Only the next request of this listing is unconditional: nothing else is lost.
             written.warnings.append(f"cannot record listing {check.url} in the database: {_one_line(exc)}")
     for version in versions:
@@ -141,6 +156,7 @@ def write_batch(run_id: int | None, versions: list[PageVersion], checked: list[C
                 (outcome,) = ingest_batch(s, [version], run_id, now, written.timings).pages
             written.outcomes.append(outcome)
         except Exception as exc:
-            logger.error("storing %s (%s) failed", version.page.url, version.page.source, exc_info=True)
+            _stop_if_failing(exc)
+            logger.error("storing %s (%s) failed: %s", version.page.url, version.page.source, _one_line(exc))
             written.outcomes.append(f"cannot store page: {_one_line(exc)}")
     return written

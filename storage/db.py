@@ -22,7 +22,7 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
-from storage.errors import DatabaseUnavailable, masked_url
+from storage.errors import DatabaseUnavailable, StorageFailed, masked_url
 
 DEFAULT_URL = "sqlite:///releasewatch.db"
 ENV_VAR = "RELEASEWATCH_DATABASE_URL"
@@ -87,7 +87,8 @@ class Database:
         self.url = url
         self._url = _engine_url(url)
         self.is_sqlite = self._url.get_backend_name() == "sqlite"
-        kwargs: dict[str, Any] = {}
+        # Statement parameters hold page text (titles, evidence); errors go to people and logs without them.
+        kwargs: dict[str, Any] = {"hide_parameters": True}
         if self.is_sqlite:
             kwargs["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
         else:
@@ -183,6 +184,9 @@ class Database:
                 if isinstance(exc, DBAPIError) and _is_connection_error(exc):
                     # Everything in this unit of work was rolled back; the caller can retry it later.
                     raise DatabaseUnavailable(self.url, _reason(exc)) from exc
+                if isinstance(exc, DBAPIError) and storage_failure(exc) is not None:
+                    # A full disk, an I/O error: nothing can be stored now; one line, not a traceback.
+                    raise StorageFailed(_reason(exc)) from exc
                 raise
 
     def dispose(self) -> None:
@@ -206,6 +210,33 @@ def _is_connection_error(exc: DBAPIError) -> bool:
     if sqlstate is None:
         return type(orig).__name__ == "OperationalError"
     return str(sqlstate).startswith(("08", "57P0"))
+
+
+_SQLITE_FAILING = (*_SQLITE_UNAVAILABLE, "database or disk is full", "disk full", "disk image is malformed")
+
+
+def storage_failure(exc: BaseException) -> str | None:
+    """Why the database as a whole cannot store anything now, or None when `exc` may be about one write.
+
+    A lost connection or server, a full disk, an I/O error: trying the next page would fail the
+    same way. On PostgreSQL also SQLSTATE classes 53 (insufficient resources: disk full, out of
+    memory), 57 (operator intervention: shutdown), 58 (system error: I/O), 08 (connection), 28
+    and 3D (the role or the database is gone).
+    """
+    if isinstance(exc, (DatabaseUnavailable, StorageFailed)):
+        return f"database {exc.url}: {exc.reason}" if isinstance(exc, DatabaseUnavailable) else exc.reason
+    if isinstance(exc, OSError) and not isinstance(exc, DBAPIError):
+        return f"{type(exc).__name__}: {exc}"
+    if not isinstance(exc, DBAPIError):
+        return None
+    orig = exc.orig
+    if _is_connection_error(exc):
+        return _reason(exc)
+    if type(orig).__module__.startswith("sqlite3"):
+        return _reason(exc) if any(text in str(orig).lower() for text in _SQLITE_FAILING) else None
+    sqlstate = str(getattr(orig, "sqlstate", "") or "")
+    # 3D000 and 28xxx: the database was dropped, or our role removed, since the crawl started.
+    return _reason(exc) if sqlstate.startswith(("08", "28", "3D", "53", "57", "58")) else None
 
 
 def _sqlite_on_connect(dbapi_connection: Any, connection_record: Any) -> None:

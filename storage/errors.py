@@ -61,3 +61,15 @@ class NotFound(StorageError, LookupError):
     def __init__(self, what: str, key: object) -> None:
         self.what, self.key = what, key
         super().__init__(f"no {what} {key!r} in the database")
+
+
+class StorageFailed(StorageError, RuntimeError):
+    """The database cannot store anything now (lost, full, failing): stop writing, report, retry later.
+
+    Unlike a page that cannot be stored (a constraint, a bug in one page's data), this is not about
+    any one page, so trying the others one by one would only repeat it for each of them.
+    """
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"storage failed: {reason}")

@@ -26,6 +26,7 @@ from storage import repository
 from storage.gcpause import gc_paused
 from storage.models import Film
 from storage.repository.films import resolve_films
+from storage.repository.locks import lock_for_ingest
 from storage.repository.views import PageVersion
 
 
@@ -34,6 +35,8 @@ class IngestOutcome:
     snapshot_id: int
     claims: int
     events: int
+    # Another crawl stored this very version first: only the check was recorded (no snapshot).
+    unchanged: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +65,21 @@ def ingest_batch(s: Session, versions: Sequence[PageVersion], run_id: int | None
         return _ingest_batch(s, versions, run_id, now, timings)
 
 
-def _ingest_batch(s: Session, versions: Sequence[PageVersion], run_id: int | None, now: datetime,
+def _ingest_batch(s: Session, all_versions: Sequence[PageVersion], run_id: int | None, now: datetime,
                   timings: dict[str, float] | None) -> BatchOutcome:
     clock = time.perf_counter
     started = clock()
+    lock_for_ingest(s)
+    # Under the lock: a version another crawl stored meanwhile is a check, not a second snapshot.
+    latest = repository.latest_hashes(s, {(v.page.source, v.page.url) for v in all_versions})
+    versions = [v for v in all_versions if latest.get((v.page.source, v.page.url)) != v.content_hash]
+    for v in all_versions:
+        if latest.get((v.page.source, v.page.url)) == v.content_hash:
+            headers = {k.lower(): value for k, value in v.page.headers.items()}
+            repository.record_unchanged(s, v.page.source, v.page.url, v.page.fetched_at, v.page.status,
+                                        etag=headers.get("etag"), last_modified=headers.get("last-modified"))
+    if not versions:
+        return BatchOutcome(tuple(IngestOutcome(0, 0, 0, unchanged=True) for _ in all_versions), 0)
     film_ids = resolve_films(s, {(c.film, c.film_year) for v in versions for c in v.claims})
     key_of_film = _film_keys(s, film_ids)
     diff_started = clock()
@@ -80,7 +94,7 @@ def _ingest_batch(s: Session, versions: Sequence[PageVersion], run_id: int | Non
         by_page[(claim.source, claim.url)].append(claim)
     state.load(by_page)
     state_seconds = clock() - diff_started
-    stored = repository.store_snapshots(s, versions, film_ids)
+    stored = repository.store_snapshots(s, versions, film_ids, run_id=run_id)
     history = [
         SnapshotClaims(v.page.source, v.page.url, st.snapshot_id, v.page.fetched_at, tuple(
             ObservedClaim(claim_id, key_of_film[(c.film, c.film_year)], v.page.source, v.page.url, st.snapshot_id,
@@ -105,7 +119,10 @@ def _ingest_batch(s: Session, versions: Sequence[PageVersion], run_id: int | Non
         if r.event.fingerprint not in counted:
             counted.add(r.event.fingerprint)
             per_snapshot[r.snapshot_id] += 1
-    return BatchOutcome(tuple(IngestOutcome(st.snapshot_id, len(st.claim_ids), per_snapshot[st.snapshot_id]) for st in stored), total)
+    outcomes = iter(IngestOutcome(st.snapshot_id, len(st.claim_ids), per_snapshot[st.snapshot_id]) for st in stored)
+    kept = {id(v) for v in versions}
+    return BatchOutcome(tuple(next(outcomes) if id(v) in kept else IngestOutcome(0, 0, 0, unchanged=True)
+                              for v in all_versions), total)
 
 
 def ingest_page(s: Session, page: FetchedPage, document: Document, claims: Sequence[Claim],

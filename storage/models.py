@@ -27,7 +27,7 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-RUN_STATUSES = ("running", "ok", "partial", "failed")
+RUN_STATUSES = ("running", "ok", "partial", "failed", "interrupted")
 CLAIM_FIELDS: tuple[str, ...] = get_args(ClaimField)
 # A new event type or claim field is a schema change (a migration), on purpose.
 
@@ -97,6 +97,8 @@ class Snapshot(Base):
     published: Mapped[date | None]
     updated: Mapped[date | None]
     claim_count: Mapped[int] = mapped_column(default=0)
+    # The run that stored it (0006), so that an interrupted run's counts can be rebuilt.
+    crawl_run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"), index=True)
 
 
 class Film(Base):
@@ -202,6 +204,10 @@ class CrawlRun(Base):
     source_counts: Mapped[JsonDict] = mapped_column(default=dict, server_default="{}")
     # Run-wide figures: seconds spent fetching, extracting, storing, diffing (0003).
     stats: Mapped[JsonDict] = mapped_column(default=dict, server_default="{}")
+    # Who owns a running run and when it last said it was alive (0006): see storage.repository.runs.
+    heartbeat_at: Mapped[datetime | None]
+    host: Mapped[Name | None]
+    pid: Mapped[int | None]
 
 
 class FetchFailure(Base):

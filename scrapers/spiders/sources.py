@@ -235,14 +235,16 @@ class SourcesSpider(Spider):
         return Request(url, callback=self.parse_listing, errback=self.failed, dont_filter=True, meta=meta,
                        headers=headers or None)
 
-    def _listing_check(self, response: Response, children: tuple[Child, ...] | None) -> Iterable[ListingItem]:
+    def _listing_check(self, response: Response, children: tuple[Child, ...] | None,
+                       pages: Sequence[str] = ()) -> Iterable[ListingItem]:
         """What to keep of this fetch of a listing for the next run's conditional request (nothing
-        when the site gave no validators to make one with)."""
+        when the site gave no validators to make one with). `pages`: the pages it named in this
+        run, which must all be stored before the validators are (see scrapers.pipelines)."""
         lower = {k.lower(): v for k, v in _headers(response).items()}
         if response.status == 304 or lower.get("etag") or lower.get("last-modified"):
             yield ListingItem(ListingCheck(response.meta["releasewatch_source"], response.meta["releasewatch_url"],
                                            self._clock(), response.status, lower.get("etag"),
-                                           lower.get("last-modified"), children))
+                                           lower.get("last-modified"), children), tuple(pages))
 
     def _child_listings(self, source: SourceConfig, children: Iterable[Child],
                         origin: str | None) -> Iterable[Request | FailureItem]:
@@ -286,13 +288,20 @@ class SourcesSpider(Spider):
         if admitted:
             yield self._build_page_request(source, url, depth=depth, published=published, origin=origin)
 
-    def _listed_page(self, source: str, url: str, *, published: date | None, origin: str | None) -> Iterable[FailureItem]:
-        """A page a feed or sitemap names: admitted now (so that max_pages stops the reading), requested by start()."""
+    def _listed_page(self, source: str, url: str, *, published: date | None, origin: str | None,
+                     named: list[str] | None = None) -> Iterable[FailureItem]:
+        """A page a feed or sitemap names: admitted now (so that max_pages stops the reading), requested by start().
+
+        A page this run requests (now or already) is added to `named`; one refused for good is not.
+        """
+        already = url in self._plans[source].requested
         admitted, failure = self._admit(source, url)
         if failure is not None:
             yield failure
         if admitted:
             self._waiting.append((source, url, published, origin))
+        if named is not None and (admitted or already):
+            named.append(url)
 
     def _build_page_request(self, source: str, url: str, *, depth: int, published: date | None,
                             origin: str | None = None) -> Request:
@@ -382,15 +391,17 @@ class SourcesSpider(Spider):
         # as they go, so that max_pages of them are still fetched, and the cut is recorded.
         body = response.body[:limit] if cut and limit else response.body
         over_limit = FailureItem(source_name, url, f"{role}: {reasons.listing_cut(limit)}", self._clock())
+        pages: list[str] = []
         try:
             children: list[Child] = []
             if role == FEED:
                 entries = read_feed(body, response.url, _headers(response))
                 for entry in entries:
                     if self._wanted(source, entry.url, entry.published, None):
-                        yield from self._listed_page(source_name, entry.url, published=entry.published, origin=origin)
+                        yield from self._listed_page(source_name, entry.url, published=entry.published, origin=origin,
+                                                     named=pages)
             else:
-                yield from self._read_sitemap(source, body, children, origin)
+                yield from self._read_sitemap(source, body, children, origin, pages)
         except (NotAFeed, NotASitemap, TooLarge) as exc:
             yield over_limit if cut else FailureItem(source_name, url, str(exc), self._clock())
             return
@@ -401,10 +412,10 @@ class SourcesSpider(Spider):
         if not plan.capped:
             # A listing read only up to max_pages is fetched whole again next time, or a 304 would
             # hide the entries past the cap for as long as it stays the same.
-            yield from self._listing_check(response, tuple(children))
+            yield from self._listing_check(response, tuple(children), pages)
 
     def _read_sitemap(self, source: SourceConfig, body: bytes, children: list[Child],
-                      origin: str | None) -> Iterable[Request | FailureItem]:
+                      origin: str | None, named: list[str]) -> Iterable[Request | FailureItem]:
         """Request what a sitemap lists; an index's child sitemaps are also added to `children`."""
         limit = self._setting("RELEASEWATCH_SITEMAP_MAXSIZE", 50 * 1024 * 1024)
         sitemap = open_sitemap(body, limit)
@@ -418,7 +429,7 @@ class SourcesSpider(Spider):
                 return  # stop reading: the rest of a huge sitemap is never parsed
             if self._wanted(source, entry.loc, entry.published, entry.lastmod):
                 yield from self._listed_page(source.name, entry.loc, published=entry.published or entry.lastmod,
-                                             origin=origin)
+                                             origin=origin, named=named)
 
     # -- reading pages -----------------------------------------------------------------------
     def parse(self, response: Response, **kwargs: Any) -> Iterable[PageItem | NotModifiedItem | FailureItem | Request]:

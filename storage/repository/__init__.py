@@ -5,7 +5,7 @@ watch-list and title resolution.
 """
 from __future__ import annotations
 
-from storage.repository.crawling import PageState, SourceHealth, page_states, source_health
+from storage.repository.crawling import PageState, SourceHealth, latest_hashes, page_states, source_health
 from storage.repository.films import resolve_film, sync_watchlist
 from storage.repository.listings import ListingCheck, ListingState, listing_states, record_listings
 from storage.repository.snapshots import store_snapshots
@@ -33,7 +33,7 @@ from storage.repository.queries import (
 from storage.repository.views import ClaimView, EventView, RunView, StoredSnapshot
 
 __all__ = [
-    "ClaimView", "EventView", "RunView", "StoredSnapshot", "PageState", "SourceHealth", "page_states", "source_health",
+    "latest_hashes", "ClaimView", "EventView", "RunView", "StoredSnapshot", "PageState", "SourceHealth", "page_states", "source_health",
     "counts", "current_claims", "current_claims_for_diff", "film_keys_of_page", "film_keys_of_pages", "list_events", "list_runs", "observed_claim",
     "finish_run", "known_fingerprints", "last_content_hash", "record_failure", "record_unchanged", "resolve_film",
     "save_events", "start_run", "store_snapshot", "store_snapshots", "sync_sources", "sync_watchlist",

@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.models import CrawlRun, FetchFailure, Page, Snapshot, Source
+from storage.repository._sql import CHUNK
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,23 @@ def page_states(s: Session, source_names: Iterable[str]) -> dict[tuple[str, str]
         (name, url): PageState(etag, last_modified, digest, first_seen, checked, published)
         for name, url, etag, last_modified, digest, first_seen, checked, published in s.execute(stmt)
     }
+
+
+def latest_hashes(s: Session, pages: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """The content hash of the latest stored version of each of these (source, URL) pages that has one."""
+    wanted = sorted(set(pages))
+    found: dict[tuple[str, str], str] = {}
+    for start in range(0, len(wanted), CHUNK):
+        chunk = wanted[start:start + CHUNK]
+        keys = set(chunk)
+        stmt = (select(Source.name, Page.url, Snapshot.content_hash)
+                .join(Source, Source.id == Page.source_id)
+                .join(Snapshot, Snapshot.id == Page.latest_snapshot_id)
+                .where(Source.name.in_({name for name, _ in chunk}), Page.url.in_({url for _, url in chunk})))
+        for name, url, digest in s.execute(stmt).tuples():
+            if (name, url) in keys:
+                found[(name, url)] = digest
+    return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from storage.repository.films import film_ids_for_keys
 from storage.repository.snapshots import URL_LENGTH, mark_checked, source_ids, store_snapshots
 from storage.repository.views import PageVersion, StoredSnapshot
 
-FINISHED_STATUSES = ("ok", "partial", "failed")
+FINISHED_STATUSES = ("ok", "partial", "failed", "interrupted")
 
 
 def sync_sources(s: Session, sources: Sequence[SourceConfig]) -> None:
@@ -49,9 +49,14 @@ def _page(s: Session, source: str, url: str, seen_at: datetime) -> Page:
     return page
 
 
-def start_run(s: Session, source_names: Sequence[str], started_at: datetime) -> int:
-    """Record that a crawl of these sources started; returns the run id for the other calls."""
-    run = CrawlRun(started_at=started_at, status="running", sources=list(source_names))
+def start_run(s: Session, source_names: Sequence[str], started_at: datetime, *,
+              host: str | None = None, pid: int | None = None) -> int:
+    """Record that a crawl of these sources started; returns the run id for the other calls.
+
+    `host` and `pid` name the process that will finish the run (see storage.repository.runs).
+    """
+    run = CrawlRun(started_at=started_at, status="running", sources=list(source_names),
+                   heartbeat_at=started_at, host=host, pid=pid)
     s.add(run)
     s.flush()
     return run.id

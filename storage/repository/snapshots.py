@@ -114,14 +114,14 @@ def page_books(s: Session, versions: Sequence[PageVersion]) -> dict[tuple[str, s
     return {(v.page.source, v.page.url): books[(ids[v.page.source], v.page.url[:URL_LENGTH])] for v in versions}
 
 
-def _snapshot_row(v: PageVersion, page_id: int) -> dict[str, Any]:
+def _snapshot_row(v: PageVersion, page_id: int, run_id: int | None) -> dict[str, Any]:
     headers = {name.lower(): value for name, value in v.page.headers.items()}
     return {
         "page_id": page_id, "fetched_at": v.page.fetched_at, "http_status": v.page.status,
         "etag": headers.get("etag"), "last_modified": headers.get("last-modified"), "content_hash": v.content_hash,
         "final_url": (v.page.final_url or v.page.url)[:URL_LENGTH], "title": v.document.title,
         "published": v.document.published or v.page.published_hint, "updated": v.document.updated,
-        "claim_count": len(v.claims),
+        "claim_count": len(v.claims), "crawl_run_id": run_id,
     }
 
 
@@ -136,7 +136,7 @@ def _claim_row(claim: Claim, snapshot_id: int, film_id: int, at: datetime) -> di
 
 
 def store_snapshots(s: Session, versions: Sequence[PageVersion],
-                    film_ids: Mapping[FilmRef, int] | None = None) -> list[StoredSnapshot]:
+                    film_ids: Mapping[FilmRef, int] | None = None, run_id: int | None = None) -> list[StoredSnapshot]:
     """Store new versions of pages and the claims read from them (append-only), in the given order.
 
     The caller decides which contents changed; each version becomes a new snapshot. Films named by
@@ -152,7 +152,7 @@ def store_snapshots(s: Session, versions: Sequence[PageVersion],
     if unresolved:
         ids.update(resolve_films(s, unresolved))
     books = page_books(s, versions)
-    snapshot_ids = insert_rows(s, Snapshot, [_snapshot_row(v, books[(v.page.source, v.page.url)].id) for v in versions])
+    snapshot_ids = insert_rows(s, Snapshot, [_snapshot_row(v, books[(v.page.source, v.page.url)].id, run_id) for v in versions])
     stored_at = utcnow()
     claim_ids = insert_rows(s, ClaimRow, [
         _claim_row(c, snapshot_id, ids[(c.film, c.film_year)], stored_at)
