@@ -16,19 +16,13 @@ from pipeline.extract.context import DocContext, claim
 from pipeline.extract.films import FilmMention
 from pipeline.extract.people import NameSpan
 from pipeline.extract.sentences import Sentence
+from pipeline.extract.vocabulary import WORK_NOUN
 from pipeline.model import Claim
 from pipeline.release_window import window
 
 # Nouns a credit puts between a year or a possessive and the title: "the 2015 classic X",
 # "Vexley's 1972 noir X", "her previous feature, X".
-GENRE = (
-    r"(?:film|movie|picture|feature|debut|drama|comedy|dramedy|thriller|western|noir|epic|mystery|fantasy|"
-    r"romance|musical|horror|documentary|doc|biopic|satire|saga|adaptation|remake|reboot|sequel|prequel|"
-    r"blockbuster|hit|smash|classic|favou?rite|breakout|outing|effort|follow-up|chamber piece|piece|"
-    r"short|animation|cartoon|indie|potboiler|caper|heist picture|road movie|love story|story|tale|"
-    r"war film|crime saga|melodrama|period piece|actioner|action drama|thriller|two-hander|opus|triumph|"
-    r"success|flop|misfire|project|release|offering|entry|installment|instalment|chapter|venture)"
-)
+GENRE = WORK_NOUN
 # Words that may stand before the genre noun: adjectives in lower case, at most three.
 _DESCRIPTORS = r"(?:(?!(?:and|or|but|to|is|was|will|has|had|the|a|an|of|in|on|at|for|with|from|as)\b)[a-z][\w'’-]*\s+){0,3}"
 YEAR_BEFORE_TITLE = re.compile(

@@ -20,6 +20,7 @@ from typing import Sequence
 
 from pipeline.extract.people import NOT_NAME_WORDS, is_name
 from pipeline.extract.sentences import Sentence
+from pipeline.extract.vocabulary import GENRE_NOUN
 from pipeline.film_identity import film_key
 from pipeline.model import WatchFilm
 
@@ -70,11 +71,7 @@ _MOVED_LEFT = re.compile(
 _STUDIO_ACTS = re.compile(r"^\s+has\s+(?:pushed|moved|dated|set|delayed|bumped|shifted|slated|acquired|bought)\s+(?!back\b|up\b|to\b|from\b|forward\b)")
 # Credits name titles after a year or a creator's possessive: "2019's Low Tide", "the 2017 chamber
 # piece Harbourlight", "her previous feature, Borrowed Snow", "a documentary, The Fox Ledger".
-_GENRE_NOUN = (
-    r"(?:film|movie|picture|feature|debut|drama|comedy|thriller|western|noir|epic|mystery|fantasy|romance|musical|"
-    r"horror|documentary|biopic|satire|saga|adaptation|remake|reboot|sequel|prequel|blockbuster|hit|smash|classic|"
-    r"favou?rite|breakout|outing|effort|follow-up|piece|short|indie|caper|melodrama|actioner|opus|project)s?"
-)
+_GENRE_NOUN = GENRE_NOUN + "s?"
 _CREDIT_LEFT = re.compile(
     rf"(?:(?:19|20)\d\d['’]s\s+|(?:19|20)\d\d\s+(?:[a-z][\w'’-]*\s+){{0,3}}{_GENRE_NOUN}\s*,?\s+"
     rf"|\w['’]s?\s+(?:[a-z][\w'’-]*\s+){{0,3}}{_GENRE_NOUN}\s*,\s+|\b(?:in|from)\s+(?:his|her|their)\s+(?:[a-z][\w'’-]*\s+){{0,3}}{_GENRE_NOUN}\s*,?\s+)$"
