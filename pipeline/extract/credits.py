@@ -123,20 +123,20 @@ def _year_credit(ctx: DocContext, sentence: Sentence, m: FilmMention) -> Iterato
         if relative is None or ctx.anchor is None:
             return
         offset = {"last": -1, "this": 0, "next": 1}[relative.group("rel").lower()]
-        year = str(ctx.anchor.year + offset)
-        win = window(year)
-        yield claim(
-            ctx, sentence, film=m.film, film_written=m.written, field="release_date", value=year,
-            precision=win.precision, start=win.start, end=win.end, status="current", region=None, kind="unspecified",
-            confidence=0.6, extractor="credit.relative_year",
-        )
+        yield _year(ctx, sentence, m.film, m.written, str(ctx.anchor.year + offset), 0.6, "credit.relative_year")
         return
-    year = hit.group("year")
+    yield _year(ctx, sentence, m.film, m.written, hit.group("year"), 0.7,
+                "credit.year_before" if before else "credit.year_after")
+
+
+def _year(ctx: DocContext, sentence: Sentence, film: str, written: str | None, year: str, confidence: float,
+          rule: str) -> Claim:
+    """A credit's year: the film's release, current, at year precision, of no particular kind."""
     win = window(year)
-    yield claim(
-        ctx, sentence, film=m.film, film_written=m.written, field="release_date", value=year,
-        precision=win.precision, start=win.start, end=win.end, status="current", region=None, kind="unspecified",
-        confidence=0.7, extractor="credit.year_before" if before else "credit.year_after",
+    return claim(
+        ctx, sentence, film=film, film_written=written, field="release_date", value=year, precision=win.precision,
+        start=win.start, end=win.end, status="current", region=None, kind="unspecified",
+        confidence=confidence, extractor=rule,
     )
 
 
@@ -206,13 +206,7 @@ def _described_year(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
         f, w, explicit, how = ctx.film_for(sentence, pos)
         if f is None:
             continue
-        year = hit.group("year")
-        win = window(year)
-        yield claim(
-            ctx, sentence, film=f, film_written=w, field="release_date", value=year, precision=win.precision,
-            start=win.start, end=win.end, status="current", region=None, kind="unspecified",
-            confidence=0.6, extractor=f"credit.described_year/{how}",
-        )
+        yield _year(ctx, sentence, f, w, hit.group("year"), 0.6, f"credit.described_year/{how}")
 
 
 def _named_by_director(
@@ -221,12 +215,11 @@ def _named_by_director(
     """"Marigold Junction, the Sunil Varadarajan comedy": the title the phrase stands beside."""
     text = ctx.text
     for name in names:
-        if not _THE_BEFORE.search(text[max(sentence.start, name.start - 12): name.start]):
+        window_start = max(sentence.start, name.start - 12)
+        article = _THE_BEFORE.search(text[window_start: name.start])
+        if article is None or not _NAMED_BY_DIRECTOR.match(text[name.end: name.end + 40]):
             continue
-        if not _NAMED_BY_DIRECTOR.match(text[name.end: name.end + 40]):
-            continue
-        article = _THE_BEFORE.search(text[max(sentence.start, name.start - 12): name.start])
-        phrase_start = max(sentence.start, name.start - 12) + (article.start() if article else 0)
+        phrase_start = window_start + article.start()
         film = _beside(ctx, mentions, phrase_start, name.end)
         if film is not None:
             yield _director(ctx, sentence, name, film, "credit.named_by_director")
