@@ -476,12 +476,13 @@ def _prose_title(source: str, start: int, span: str, left: str, right: str) -> b
     occurrences = _whole_word_positions(source, span)
     if _starts_sentence(source, start) and all(_starts_sentence(source, o) for o in occurrences):
         return False
+    name_shaped = is_name(span)
     for o in occurrences:
         after = source[o + len(span): o + len(span) + 40]
         before = source[max(0, o - 25): o]
-        if _PERSON_CUE_AFTER.match(after) or (is_name(span) and _PERSON_CUE_BEFORE.search(before)):
+        if _PERSON_CUE_AFTER.match(after) or (name_shaped and _PERSON_CUE_BEFORE.search(before)):
             return False
-    if is_name(span):
+    if name_shaped:
         surname = words[-1]
         inside = {o + len(span) - len(surname) for o in occurrences}
         if any(p not in inside for p in _whole_word_positions(source, surname)):
