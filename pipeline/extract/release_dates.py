@@ -266,9 +266,7 @@ def _respectively(ctx: DocContext, sentence: Sentence, found: list[tuple[int, in
 
 def release_claims(ctx: DocContext, sentence: Sentence) -> Iterator[Claim]:
     """Release-date claims made by one sentence."""
-    found: list[tuple[int, int, Claim]] = []
-    for start, end, c in _release_claims(ctx, sentence):
-        found.append((start, end, c))
+    found = list(_release_claims(ctx, sentence))
     yield from _chain(_respectively(ctx, sentence, found), sentence.text)
 
 
